@@ -1,0 +1,38 @@
+# The freestanding kernel: one static library per folder, linked into netplant.elf.
+set(CMAKE_ASM_NASM_OBJECT_FORMAT elf64)
+enable_language(ASM_NASM)
+
+# Flags every kernel library shares (the toolchain file carries the code-generation ones).
+add_library(np_kernel_flags INTERFACE)
+target_compile_options(np_kernel_flags INTERFACE
+  $<$<COMPILE_LANGUAGE:C>:${NETPLANT_WARNINGS} -O2 -g>)
+target_compile_definitions(np_kernel_flags INTERFACE NETPLANT_KERNEL=1
+  NETPLANT_VERSION="${PROJECT_VERSION}")
+target_include_directories(np_kernel_flags INTERFACE ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/kernel/include)
+
+add_subdirectory(kernel)
+add_subdirectory(arch/x86_64)
+add_subdirectory(net/lwip-port)
+
+set(NP_LDS ${CMAKE_SOURCE_DIR}/arch/x86_64/kernel.ld)
+add_executable(netplant.elf arch/x86_64/boot.asm)
+set_target_properties(netplant.elf PROPERTIES LINK_DEPENDS ${NP_LDS} LINKER_LANGUAGE C)
+target_link_options(netplant.elf PRIVATE -T ${NP_LDS} -Wl,-Map=${CMAKE_BINARY_DIR}/netplant.map)
+# Whole-archive: the entry code and exception stubs are only reached from assembly.
+target_link_libraries(netplant.elf PRIVATE
+  -Wl,--start-group np_arch np_kernel np_lwip -Wl,--end-group -lgcc)
+
+# PVH variant: QEMU's -kernel prefers a Multiboot1 header over the PVH note, so a second
+# file with the Multiboot1 magic cleared lets microvm take the PVH path (and pass
+# virtio_mmio.device= entries). It is otherwise the same bytes.
+add_custom_command(OUTPUT netplant-pvh.elf
+  COMMAND ${CMAKE_SOURCE_DIR}/tools/mkpvh $<TARGET_FILE:netplant.elf> ${CMAKE_BINARY_DIR}/netplant-pvh.elf
+  DEPENDS netplant.elf ${CMAKE_SOURCE_DIR}/tools/mkpvh
+  COMMENT "Making netplant-pvh.elf")
+
+add_custom_command(OUTPUT netplant.iso
+  COMMAND ${CMAKE_SOURCE_DIR}/tools/mkiso --kernel $<TARGET_FILE:netplant.elf>
+          --out ${CMAKE_BINARY_DIR}/netplant.iso --timeout 0
+  DEPENDS netplant.elf ${CMAKE_SOURCE_DIR}/tools/mkiso
+  COMMENT "Making netplant.iso")
+add_custom_target(artifacts ALL DEPENDS netplant-pvh.elf netplant.iso)

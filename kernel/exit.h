@@ -1,0 +1,40 @@
+/*
+ * How netplant ends: an exit status per failure class, printed on the console, and given to
+ * QEMU's isa-debug-exit device only when the command line asked for it (qemu_exit=), which
+ * makes QEMU exit with (status << 1) | 1.
+ */
+#ifndef KERNEL_EXIT_H
+#define KERNEL_EXIT_H
+
+#include <stdint.h>
+
+#define NP_EXITS(X) \
+    X(NP_EXIT_OK,       0, "ok") \
+    X(NP_EXIT_USAGE,    1, "usage") \
+    X(NP_EXIT_FAULT,    2, "fault") \
+    X(NP_EXIT_PANIC,    3, "panic") \
+    X(NP_EXIT_BOOT,     4, "boot") \
+    X(NP_EXIT_SELFTEST, 5, "selftest")
+
+enum np_exit {
+#define NP_EXIT_ENUM(name, value, text) name = value,
+    NP_EXITS(NP_EXIT_ENUM)
+#undef NP_EXIT_ENUM
+};
+
+enum np_then { NP_THEN_REBOOT, NP_THEN_POWEROFF, NP_THEN_HALT };
+
+const char *np_exit_name(int status);
+const char *np_then_name(enum np_then t);
+int np_then_parse(const char *s, enum np_then *out);
+
+/* What np_finish does after a success and after a failure; 0 port = no QEMU exit. */
+void np_exit_configure(uint16_t qemu_port, enum np_then on_ok, enum np_then on_error);
+
+/* Prints the outcome, exits QEMU when asked, then reboots, powers off or halts. */
+__attribute__((noreturn)) void np_finish(enum np_exit status);
+/* The same without console output or power actions: for faults inside the fault path. */
+__attribute__((noreturn)) void np_finish_now(enum np_exit status);
+__attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
+
+#endif

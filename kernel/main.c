@@ -1,0 +1,184 @@
+/* netplant's kernel entry: parse what the loader gave, set up memory and time, then the job. */
+#include "arch/x86_64/arch.h"
+#include "kernel/acpi.h"
+#include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/exit.h"
+#include "kernel/kmem.h"
+#include "kernel/selftest.h"
+#include "kernel/string.h"
+
+#define QEMU_EXIT_PORT_DEFAULT 0xF4
+
+static struct boot_info boot_info;
+static struct cmdline cmdline;
+static struct acpi_info acpi;
+
+static const struct cmdline_key known_keys[] = {
+    { "then", "reboot|poweroff|halt after success (default reboot)" },
+    { "onerror", "reboot|poweroff|halt after a failure (default halt)" },
+    { "qemu_exit", "on|PORT: end through QEMU's isa-debug-exit (tests only)" },
+    { "loglevel", "console level 0-7 (default 6)" },
+    { "verbose", "loglevel=7" },
+    { "quiet", "loglevel=4" },
+    { "selftest", "fault|panic|ud: exercise the failure paths" },
+};
+
+void kmain(uint32_t magic, uint32_t info);
+
+static void report_unknown(void *ctx, const char *key)
+{
+    (void)ctx;
+    log_err("error: unknown command-line key '%s'\n", key);
+}
+
+/* Reads qemu_exit= first, so that every later failure can end QEMU with its status. */
+static int configure_exit(void)
+{
+    const char *q = cmdline_get(&cmdline, "qemu_exit");
+    uint64_t port = 0;
+    bool on = false;
+    enum np_then ok = NP_THEN_REBOOT, bad = NP_THEN_HALT;
+    int err = 0;
+
+    if (q && cmdline_parse_bool(q, &on) == 0)
+        port = on ? QEMU_EXIT_PORT_DEFAULT : 0;
+    else if (q && (cmdline_parse_u64(q, &port) || port == 0 || port > 0xFFFF))
+        port = 0, err = -NP_EINVAL, log_err("error: qemu_exit=%s: want on, off or an I/O port\n", q);
+    const char *t = cmdline_get(&cmdline, "then"), *e = cmdline_get(&cmdline, "onerror");
+    if (t && np_then_parse(t, &ok))
+        err = -NP_EINVAL, log_err("error: then=%s: want reboot, poweroff or halt\n", t);
+    if (e && np_then_parse(e, &bad))
+        err = -NP_EINVAL, log_err("error: onerror=%s: want reboot, poweroff or halt\n", e);
+    np_exit_configure((uint16_t)port, ok, bad);
+    return err;
+}
+
+static int configure_console(void)
+{
+    const char *l = cmdline_get(&cmdline, "loglevel");
+    uint64_t level;
+    if (cmdline_get(&cmdline, "quiet"))
+        console_set_level(LOG_WARN);
+    if (cmdline_get(&cmdline, "verbose"))
+        console_set_level(LOG_DEBUG);
+    if (!l)
+        return 0;
+    if (cmdline_parse_u64(l, &level) || level > 7) {
+        log_err("error: loglevel=%s: want 0 to 7\n", l);
+        return -NP_EINVAL;
+    }
+    console_set_level((int)level);
+    return 0;
+}
+
+static void parse_cmdline(void)
+{
+    int err = cmdline_parse(&cmdline, boot_info.cmdline);
+    if (err) {
+        log_err("error: command line: %s at offset %zu\n", cmdline.error, cmdline.error_pos);
+        np_finish(NP_EXIT_USAGE);
+    }
+    err = configure_exit();
+    if (!err)
+        err = configure_console();
+    if (cmdline_check(&cmdline, known_keys, sizeof(known_keys) / sizeof(known_keys[0]),
+                      report_unknown, NULL))
+        err = -NP_EINVAL;
+    if (boot_info.cmdline_truncated)
+        err = -NP_EINVAL, log_err("error: command line longer than %d bytes\n", BOOTINFO_CMDLINE_MAX - 1);
+    if (err)
+        np_finish(NP_EXIT_USAGE);
+}
+
+static void map_high_ram(void)
+{
+    for (unsigned i = 0; i < boot_info.nmem; i++) {
+        const struct mem_range *r = &boot_info.mem[i];
+        if (r->type == MEM_USABLE && r->base + r->len > (4ull << 30) && paging_map(r->base, r->len, false))
+            log_warn("memory: cannot map %#llx+%#llx\n", (unsigned long long)r->base, (unsigned long long)r->len);
+    }
+}
+
+static void print_acpi(void)
+{
+    if (!acpi.found) {
+        log_info("acpi: not found\n");
+        return;
+    }
+    log_info("acpi: RSDP revision %u, OEM \"%s\", %s at %#llx, FADT %s, S5 %s, reset register %s\n",
+             acpi.revision, acpi.oem, acpi.root_is_xsdt ? "XSDT" : "RSDT",
+             (unsigned long long)acpi.root, acpi.have_fadt ? "yes" : "no",
+             acpi.have_s5 ? "yes" : "no", acpi.reset_supported ? "yes" : "no");
+}
+
+static void print_banner(void)
+{
+    uint64_t usable = memmap_total(boot_info.mem, boot_info.nmem, MEM_USABLE);
+    log_info("netplant %s (x86_64), booted via %s from \"%s\"\n", NETPLANT_VERSION,
+             bootinfo_proto_name(boot_info.proto), boot_info.loader[0] ? boot_info.loader : "unknown loader");
+    log_info("cmdline: \"%s\"\n", boot_info.cmdline);
+    log_info("memory: usable=%llu bytes (%llu MiB) in %u ranges, from %s; %llu MiB free\n",
+             (unsigned long long)usable, (unsigned long long)(usable >> 20), boot_info.nmem,
+             boot_info.mem_source, (unsigned long long)(kmem_free_bytes() >> 20));
+    for (unsigned i = 0; i < boot_info.nmem; i++)
+        log_debug("  mem %#014llx-%#014llx type %u\n", (unsigned long long)boot_info.mem[i].base,
+                  (unsigned long long)(boot_info.mem[i].base + boot_info.mem[i].len - 1), boot_info.mem[i].type);
+    print_acpi();
+    if (boot_info.efi64_systab)
+        log_info("efi: system table at %#llx%s\n", (unsigned long long)boot_info.efi64_systab,
+                 boot_info.efi_mmap ? ", EFI memory map given" : "");
+    if (boot_info.dhcp_ack_len)
+        log_info("net: the loader passed a DHCP ACK (%zu bytes)\n", boot_info.dhcp_ack_len);
+    log_info("clock: TSC %llu.%03llu MHz, from %s\n", (unsigned long long)(clock_tsc_hz() / 1000000),
+             (unsigned long long)(clock_tsc_hz() / 1000 % 1000), clock_source());
+    uint64_t us = clock_us();
+    log_info("boot: %llu.%03llu ms from kernel entry to banner\n", (unsigned long long)(us / 1000),
+             (unsigned long long)(us % 1000));
+}
+
+static void init_acpi(void)
+{
+    int err;
+    if (boot_info.rsdp_len)
+        err = acpi_init(&acpi, boot_info.rsdp, boot_info.rsdp_len, 0, phys_map, NULL);
+    else
+        err = acpi_init(&acpi, NULL, 0, boot_info.rsdp_addr ? boot_info.rsdp_addr : acpi_rsdp_scan(phys_map, NULL),
+                        phys_map, NULL);
+    if (err && err != -NP_ENOENT)
+        log_warn("acpi: tables rejected: %s\n", np_strerror(err));
+    power_init(&acpi);
+}
+
+void kmain(uint32_t magic, uint32_t info)
+{
+    serial_init();
+    trap_init();
+    int err = bootinfo_parse(&boot_info, magic, info, phys_map, NULL);
+    if (err == -NP_ENOTSUP && boot_info.proto == BOOT_NONE) {
+        log_err("error: unknown boot magic %#x (not Multiboot2, Multiboot1 or PVH); halting\n", magic);
+        power_halt();
+    }
+    parse_cmdline();
+    if (err) {
+        log_err("error: %s boot information unusable: %s\n", bootinfo_proto_name(boot_info.proto), np_strerror(err));
+        np_finish(NP_EXIT_BOOT);
+    }
+    err = kmem_init(&boot_info);
+    if (err) {
+        log_err("error: memory map: %s\n", np_strerror(err));
+        np_finish(NP_EXIT_BOOT);
+    }
+    map_high_ram();
+    init_acpi();
+    clock_init(&acpi);
+    print_banner();
+
+    const char *st = cmdline_get(&cmdline, "selftest");
+    if (st)
+        np_finish(selftest_run(st));
+    log_info("nothing to do: no job on the command line\n");
+    np_finish(NP_EXIT_OK);
+}

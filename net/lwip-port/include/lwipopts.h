@@ -1,0 +1,52 @@
+/*
+ * lwIP configuration for netplant: raw API, NO_SYS, one core polling one netif, tuned for a
+ * single large TCP download. The netif and its tuning arrive with the virtio-net issue; this
+ * is the set the port is built and checked against now.
+ */
+#ifndef NETPLANT_LWIPOPTS_H
+#define NETPLANT_LWIPOPTS_H
+
+#define NO_SYS                      1
+#define SYS_LIGHTWEIGHT_PROT        0   /* nothing runs lwIP from an interrupt */
+#define LWIP_SOCKET                 0
+#define LWIP_NETCONN                0
+#define LWIP_IPV4                   1
+#define LWIP_IPV6                   0
+#define LWIP_ARP                    1
+#define LWIP_ETHERNET               1
+#define LWIP_DHCP                   1
+#define LWIP_DNS                    1
+#define LWIP_UDP                    1
+#define LWIP_TCP                    1
+#define LWIP_ALTCP                  1   /* the HTTP client speaks altcp so TLS can slot in */
+#define LWIP_NETIF_STATUS_CALLBACK  1
+#define LWIP_NETIF_LINK_CALLBACK    1
+#define LWIP_STATS                  0
+#define LWIP_PROVIDE_ERRNO          1
+
+#define MEM_ALIGNMENT               8
+#define MEM_SIZE                    (256 * 1024)
+#define MEMP_NUM_PBUF               256
+#define MEMP_NUM_TCP_PCB            8
+#define MEMP_NUM_TCP_SEG            512
+#define PBUF_POOL_SIZE              512
+#define PBUF_POOL_BUFSIZE           1536
+
+#define TCP_MSS                     1460
+#define LWIP_WND_SCALE              1
+#define TCP_RCV_SCALE               4
+#define TCP_WND                     (512 * 1024)
+#define TCP_SND_BUF                 (16 * TCP_MSS)
+#define TCP_SND_QUEUELEN            (4 * TCP_SND_BUF / TCP_MSS)
+
+#define LWIP_CHKSUM_ALGORITHM       3
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
+
+#if !NO_SYS || LWIP_SOCKET || LWIP_NETCONN
+#error "netplant's port is raw API with NO_SYS=1 only"
+#endif
+#if TCP_WND > 0xFFFF && !LWIP_WND_SCALE
+#error "a window above 64 KiB needs window scaling"
+#endif
+
+#endif
