@@ -1,5 +1,5 @@
-# Host build: unit tests under sanitizers, fuzz targets, the kernel as an external project,
-# and the QEMU boot tests.
+# Host build: the pure kernel logic under ASan/UBSan with unit tests and fuzz targets, the
+# kernel as an external project with the freestanding toolchain, and the QEMU boot tests.
 include(CTest)
 include(ExternalProject)
 
@@ -12,3 +12,16 @@ ExternalProject_Add(kernel
   INSTALL_COMMAND ""
   USES_TERMINAL_BUILD ON)
 set(NETPLANT_KERNEL_DIR ${CMAKE_BINARY_DIR}/kernel)
+
+set(NP_SANITIZE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+
+# The kernel folders' pure sources, compiled for the host.
+add_subdirectory(kernel)
+add_library(np_pure STATIC ${NP_KERNEL_PURE_SRCS})
+target_include_directories(np_pure PUBLIC ${CMAKE_SOURCE_DIR})
+target_compile_options(np_pure PUBLIC ${NETPLANT_WARNINGS} ${NP_SANITIZE} -g -O1)
+target_link_options(np_pure PUBLIC ${NP_SANITIZE})
+
+add_subdirectory(tests/unit)
+add_subdirectory(tests/fuzz)
+add_subdirectory(tests/qemu)

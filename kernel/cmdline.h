@@ -28,7 +28,10 @@ struct cmdline_key {
     const char *help;
 };
 
-/* Returns 0, -NP_EINVAL (unterminated quote, bad key) or -NP_ENOSPC (too long, too many). */
+/*
+ * Returns 0, -NP_EINVAL (unterminated quote, bad key) or -NP_ENOSPC (too long, too many).
+ * On an error, the words before it stay parsed and error/error_pos say what and where.
+ */
 int cmdline_parse(struct cmdline *cl, const char *s);
 
 /* The value of the last occurrence of key; "" for a bare flag; NULL when absent. */

@@ -9,6 +9,7 @@
 #include "kernel/kmem.h"
 #include "kernel/selftest.h"
 #include "kernel/string.h"
+#include "net/lwip-port/lwip_port.h"
 
 #define QEMU_EXIT_PORT_DEFAULT 0xF4
 
@@ -76,12 +77,13 @@ static int configure_console(void)
 
 static void parse_cmdline(void)
 {
-    int err = cmdline_parse(&cmdline, boot_info.cmdline);
-    if (err) {
+    int perr = cmdline_parse(&cmdline, boot_info.cmdline);
+    /* The words before a parse error still count, so qemu_exit= can report the error. */
+    int err = configure_exit();
+    if (perr) {
         log_err("error: command line: %s at offset %zu\n", cmdline.error, cmdline.error_pos);
         np_finish(NP_EXIT_USAGE);
     }
-    err = configure_exit();
     if (!err)
         err = configure_console();
     if (cmdline_check(&cmdline, known_keys, sizeof(known_keys) / sizeof(known_keys[0]),
@@ -114,12 +116,17 @@ static void print_acpi(void)
              acpi.have_s5 ? "yes" : "no", acpi.reset_supported ? "yes" : "no");
 }
 
-static void print_banner(void)
+/* First, before anything can fail on the command line: who we are and what we were told. */
+static void print_hello(void)
 {
-    uint64_t usable = memmap_total(boot_info.mem, boot_info.nmem, MEM_USABLE);
     log_info("netplant %s (x86_64), booted via %s from \"%s\"\n", NETPLANT_VERSION,
              bootinfo_proto_name(boot_info.proto), boot_info.loader[0] ? boot_info.loader : "unknown loader");
     log_info("cmdline: \"%s\"\n", boot_info.cmdline);
+}
+
+static void print_banner(void)
+{
+    uint64_t usable = memmap_total(boot_info.mem, boot_info.nmem, MEM_USABLE);
     log_info("memory: usable=%llu bytes (%llu MiB) in %u ranges, from %s; %llu MiB free\n",
              (unsigned long long)usable, (unsigned long long)(usable >> 20), boot_info.nmem,
              boot_info.mem_source, (unsigned long long)(kmem_free_bytes() >> 20));
@@ -161,6 +168,7 @@ void kmain(uint32_t magic, uint32_t info)
         log_err("error: unknown boot magic %#x (not Multiboot2, Multiboot1 or PVH); halting\n", magic);
         power_halt();
     }
+    print_hello();
     parse_cmdline();
     if (err) {
         log_err("error: %s boot information unusable: %s\n", bootinfo_proto_name(boot_info.proto), np_strerror(err));
@@ -175,6 +183,7 @@ void kmain(uint32_t magic, uint32_t info)
     init_acpi();
     clock_init(&acpi);
     print_banner();
+    lwip_port_init();
 
     const char *st = cmdline_get(&cmdline, "selftest");
     if (st)

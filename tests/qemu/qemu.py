@@ -1,0 +1,65 @@
+"""Runs QEMU headless for netplant's tests: bounded time, serial captured, exit code decoded.
+
+KVM on the build machines is software-nested and slower than TCG (and OVMF dies under it),
+so TCG is the default; NETPLANT_KVM=1 opts into KVM where it really works.
+"""
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+DEBUG_EXIT_PORT = 0xF4
+
+
+@dataclass
+class Result:
+    rc: int
+    serial: str
+    seconds: float
+    timed_out: bool
+    argv: list
+
+    def status(self):
+        """netplant's exit status when it left through isa-debug-exit, else None."""
+        return (self.rc - 1) // 2 if self.rc % 2 == 1 and self.rc > 0 else None
+
+
+def accel_args():
+    if os.environ.get("NETPLANT_KVM") == "1" and os.access("/dev/kvm", os.W_OK):
+        return ["-accel", "kvm", "-cpu", "qemu64"]
+    return ["-accel", "tcg"]
+
+
+def base_args(machine, memory):
+    argv = ["qemu-system-x86_64", "-M", machine, "-m", memory, *accel_args(),
+            "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot",
+            "-device", f"isa-debug-exit,iobase={DEBUG_EXIT_PORT:#x},iosize=4"]
+    if not machine.startswith("microvm"):
+        argv += ["-vga", "none"]    # microvm has no VGA to turn off
+    return argv
+
+
+def uefi_args(workdir):
+    vars_copy = os.path.join(workdir, "OVMF_VARS.fd")
+    shutil.copyfile(OVMF_VARS, vars_copy)
+    return ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+            "-drive", f"if=pflash,format=raw,file={vars_copy}"]
+
+
+def run(argv, timeout):
+    """Runs QEMU; a run past its timeout is killed and reported, never left behind."""
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    timed_out = False
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+        timed_out = True
+    serial = out.decode("utf-8", "replace").replace("\r\n", "\n")
+    return Result(proc.returncode, serial, time.monotonic() - start, timed_out, argv)
