@@ -14,7 +14,9 @@
     X(NP_EXIT_FAULT,    2, "fault") \
     X(NP_EXIT_PANIC,    3, "panic") \
     X(NP_EXIT_BOOT,     4, "boot") \
-    X(NP_EXIT_SELFTEST, 5, "selftest")
+    X(NP_EXIT_SELFTEST, 5, "selftest") \
+    X(NP_EXIT_DISK,     6, "disk") \
+    X(NP_EXIT_VERIFY,   7, "verify")
 
 enum np_exit {
 #define NP_EXIT_ENUM(name, value, text) name = value,

@@ -9,6 +9,10 @@
 #include "kernel/kmem.h"
 #include "kernel/selftest.h"
 #include "kernel/string.h"
+#include "drivers/pci/pci.h"
+#include "drivers/virtio/virtio_probe.h"
+#include "kernel/blkdev.h"
+#include "kernel/disktest.h"
 #include "net/lwip-port/lwip_port.h"
 
 #define QEMU_EXIT_PORT_DEFAULT 0xF4
@@ -25,6 +29,9 @@ static const struct cmdline_key known_keys[] = {
     { "verbose", "loglevel=7" },
     { "quiet", "loglevel=4" },
     { "selftest", "fault|panic|ud: exercise the failure paths" },
+    { "disk", "the target disk: name, PCI address, mmio:BASE or serial:ID" },
+    { "disktest", "OFFSET+LENGTH: write, read back and compare a pattern on the disk" },
+    { "virtio_mmio.device", "SIZE@BASE:IRQ: a virtio MMIO slot (QEMU microvm adds these)" },
 };
 
 void kmain(uint32_t magic, uint32_t info);
@@ -159,6 +166,49 @@ static void init_acpi(void)
     power_init(&acpi);
 }
 
+static void list_disks(void)
+{
+    for (unsigned i = 0; i < blkdev_count(); i++) {
+        const struct blkdev *d = blkdev_get(i);
+        log_info("disk %s: %s via %s, %llu bytes (%llu MiB), %u-byte blocks, serial \"%s\"%s%s\n",
+                 d->name, d->location, d->transport, (unsigned long long)d->size,
+                 (unsigned long long)(d->size >> 20), d->block_size, d->serial,
+                 d->read_only ? ", read-only" : "", d->can_flush ? ", flush" : "");
+    }
+    if (!blkdev_count())
+        log_info("disk: none found\n");
+}
+
+/* Chooses the disk to write: disk= when given, else the only one there is. */
+static struct blkdev *pick_disk(void)
+{
+    const char *spec = cmdline_get(&cmdline, "disk");
+    unsigned i;
+    int err = blkdev_select(blkdev_all(), blkdev_count(), spec, &i);
+    if (!err)
+        return blkdev_get(i);
+    if (err == -NP_EINVAL)
+        log_err("error: %u disks found; say which one to write with disk=\n", blkdev_count());
+    else if (err == -NP_ENODEV)
+        log_err("error: no disk found\n");
+    else if (err == -NP_EEXIST)
+        log_err("error: disk=%s matches more than one disk\n", spec);
+    else
+        log_err("error: disk=%s matches no disk\n", spec);
+    return NULL;
+}
+
+static enum np_exit run_disktest(const char *range)
+{
+    uint64_t off, len;
+    if (disktest_parse_range(range, &off, &len)) {
+        log_err("error: disktest=%s: want OFFSET+LENGTH, e.g. 1M+8M\n", range);
+        return NP_EXIT_USAGE;
+    }
+    struct blkdev *d = pick_disk();
+    return d ? disktest_run(d, off, len) : NP_EXIT_DISK;
+}
+
 void kmain(uint32_t magic, uint32_t info)
 {
     serial_init();
@@ -188,6 +238,12 @@ void kmain(uint32_t magic, uint32_t info)
     const char *st = cmdline_get(&cmdline, "selftest");
     if (st)
         np_finish(selftest_run(st));
+    pci_init(&acpi);
+    virtio_probe_all(&cmdline);
+    list_disks();
+    const char *dt = cmdline_get(&cmdline, "disktest");
+    if (dt)
+        np_finish(run_disktest(dt));
     log_info("nothing to do: no job on the command line\n");
     np_finish(NP_EXIT_OK);
 }

@@ -39,7 +39,7 @@ BOOT_STACK_SIZE equ 64 * 1024
 
 extern _kernel_start, _edata, _end, __bss_start
 extern kmain
-global _start, pvh_start, boot_tsc, boot_pml4, boot_stack_bottom, boot_stack_top, gdt64, gdt64_ptr
+global _start, pvh_start, boot_tsc, boot_pml4, boot_pd, boot_stack_bottom, boot_stack_top, gdt64, gdt64_ptr
 
 section .multiboot1 progbits alloc noexec nowrite align=4
 mb1_header:

@@ -18,6 +18,7 @@
 #define MAX_PHYS    (1ull << 46)    /* stay well inside the canonical lower half */
 
 extern uint64_t boot_pml4[512];
+extern uint64_t boot_pd[4 * 512];   /* boot.asm's map of the low 4 GiB, 2 MiB a page */
 
 static uint64_t *table_next(uint64_t *table, unsigned index)
 {
@@ -51,14 +52,20 @@ int paging_map(uint64_t phys, uint64_t len, bool uncached)
     if (len == 0 || phys >= MAX_PHYS || len > MAX_PHYS - phys)
         return -1;
     uint64_t end = phys + len;
-    if (end <= (4ull << 30))
-        return 0;   /* the boot tables already map it */
+    bool changed = false;
     for (uint64_t pa = phys & ~(HUGE_2M - 1); pa < end; pa += HUGE_2M) {
-        if (pa < (4ull << 30))
-            continue;
-        if (map_2m(pa, uncached))
-            return -1;
+        if (pa >= (4ull << 30)) {
+            if (map_2m(pa, uncached))
+                return -1;
+            changed = true;
+        } else if (uncached && !(boot_pd[pa >> 21] & PTE_PCD)) {
+            /* The boot map is write-back; device registers must not be cached. */
+            boot_pd[pa >> 21] |= PTE_PCD | PTE_PWT;
+            invlpg(pa);
+        }
     }
+    if (!changed)
+        return 0;
     /* New entries only: nothing stale to flush, but a reload makes that obvious to a reader. */
     write_cr3(read_cr3());
     return 0;

@@ -1,0 +1,105 @@
+/*
+ * PCI configuration space, enumeration and BARs (PCI Local Bus 3.0, PCIe 4.0 section 7).
+ * Config access goes through ECAM when ACPI's MCFG describes it, else ports CF8/CFC.
+ */
+#ifndef DRIVERS_PCI_PCI_H
+#define DRIVERS_PCI_PCI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/acpi.h"
+
+#define PCI_VENDOR_ID       0x00
+#define PCI_DEVICE_ID       0x02
+#define PCI_COMMAND         0x04
+#define PCI_STATUS          0x06
+#define PCI_CLASS_REV       0x08
+#define PCI_HEADER_TYPE     0x0E
+#define PCI_BAR0            0x10
+#define PCI_SECONDARY_BUS   0x19    /* type 1 (bridge) header */
+#define PCI_SUBSYS_ID       0x2E
+#define PCI_CAP_PTR         0x34
+
+#define PCI_CMD_IO          (1u << 0)
+#define PCI_CMD_MEM         (1u << 1)
+#define PCI_CMD_MASTER      (1u << 2)
+#define PCI_CMD_INTX_OFF    (1u << 10)
+#define PCI_STATUS_CAPS     (1u << 4)
+
+#define PCI_CAP_ID_VNDR     0x09
+#define PCI_MAX_BARS        6
+#define PCI_MAX_DEVICES     64
+
+struct pci_addr {
+    uint16_t seg;
+    uint8_t bus, dev, fn;
+};
+
+/* A config-space reader: the capability walk runs over this, so the host tests can fake it. */
+typedef uint8_t (*pci_read8_fn)(void *ctx, uint16_t off);
+
+struct pci_bar {
+    uint64_t base;
+    uint64_t size;
+    bool io, is64, prefetch;
+};
+
+struct pci_dev {
+    struct pci_addr addr;
+    uint16_t vendor, device, subsys;
+    uint32_t class_rev;
+    uint8_t header_type;
+    struct pci_bar bar[PCI_MAX_BARS];
+};
+
+/* One capability found by the walk. */
+struct pci_cap {
+    uint8_t off;    /* where it sits in config space */
+    uint8_t id;
+};
+
+#define PCI_CAPS_MAX 48     /* (256 - 64) / 4: more than that means a loop */
+
+/*
+ * Walks the capability list defensively. A pointer below 0x40 (-NP_EBADMSG) or a revisit
+ * (-NP_ELOOP) fails the walk: a device whose list is broken is not driven. Returns the number
+ * of capabilities stored in caps[] (at most max) or a negative error.
+ */
+int pci_cap_walk(pci_read8_fn rd, void *ctx, struct pci_cap *caps, unsigned max);
+
+/* One MCFG allocation: ECAM for buses start..end of a segment. */
+struct pci_ecam {
+    uint64_t base;
+    uint16_t seg;
+    uint8_t start_bus, end_bus;
+};
+
+#define PCI_MAX_ECAM 8
+
+/* Parses an MCFG table of len bytes (header included); returns the count or < 0. */
+int pci_mcfg_parse(const uint8_t *mcfg, size_t len, struct pci_ecam *out, unsigned max);
+
+/* BAR decoding from the value read and the value read back after writing all ones. */
+void pci_bar_decode(uint32_t lo, uint32_t lo_sized, uint32_t hi, uint32_t hi_sized,
+                    struct pci_bar *bar);
+
+/* Hardware side (pci.c). */
+int pci_init(const struct acpi_info *ai);
+const char *pci_method(void);
+unsigned pci_device_count(void);
+struct pci_dev *pci_device(unsigned i);
+uint8_t pci_read8(const struct pci_addr *a, uint16_t off);
+uint16_t pci_read16(const struct pci_addr *a, uint16_t off);
+uint32_t pci_read32(const struct pci_addr *a, uint16_t off);
+void pci_write16(const struct pci_addr *a, uint16_t off, uint16_t v);
+void pci_write32(const struct pci_addr *a, uint16_t off, uint32_t v);
+/* Turns on memory and/or I/O decoding and bus mastering, and masks INTx (we poll). */
+void pci_enable(struct pci_dev *d, bool io, bool mem);
+/* Walks d's capabilities (see pci_cap_walk). */
+int pci_dev_caps(struct pci_dev *d, struct pci_cap *caps, unsigned max);
+/* "0000:00:04.0" */
+void pci_addr_format(const struct pci_addr *a, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,119 @@
+/* Finds virtio devices on PCI and in the command line's MMIO slots, and binds drivers. */
+#include "drivers/virtio/virtio_probe.h"
+
+#include "arch/x86_64/arch.h"
+#include "drivers/pci/pci.h"
+#include "drivers/virtio/virtio_blk.h"
+#include "drivers/virtio/virtio_mmio.h"
+#include "drivers/virtio/virtio_pci.h"
+#include "drivers/virtio/virtio_pci_regs.h"
+#include "drivers/virtio/virtqueue.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/kmem.h"
+#include "kernel/printf.h"
+#include "kernel/string.h"
+
+#define VIRTIO_MAX_DEVICES 16
+
+struct virtio_slot {
+    struct virtio_dev dev;
+    union {
+        struct virtio_pci pci;
+        struct virtio_mmio mmio;
+    } t;
+};
+
+static struct virtio_slot slots[VIRTIO_MAX_DEVICES];
+static unsigned n_slots;
+
+void *virtio_dma_alloc(size_t size, size_t align)
+{
+    uint64_t pa;
+    uint64_t pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+    /* Below 4 GiB: legacy transports take 32-bit page numbers. */
+    if (kmem_alloc_pages(pages, align > PAGE_SIZE ? align : PAGE_SIZE, 4ull << 30, &pa))
+        return NULL;
+    NP_STRFN(memset)((void *)(uintptr_t)pa, 0, pages * PAGE_SIZE);
+    return (void *)(uintptr_t)pa;
+}
+
+uint64_t virtio_now_us(void)
+{
+    return clock_us();
+}
+
+static const char *type_name(uint16_t id)
+{
+    return id == VIRTIO_ID_BLOCK ? "block" : id == VIRTIO_ID_NET ? "network" : "other";
+}
+
+static void virtio_bind(struct virtio_slot *s)
+{
+    int err = -NP_ENOTSUP;
+    if (s->dev.device_id == VIRTIO_ID_BLOCK)
+        err = virtio_blk_attach(&s->dev);
+    if (err == -NP_ENOTSUP && s->dev.device_id != VIRTIO_ID_BLOCK) {
+        log_info("virtio: %s: %s device (id %u) via %s: no driver yet\n", s->dev.name,
+                 type_name(s->dev.device_id), s->dev.device_id, s->dev.ops->name);
+        return;
+    }
+    if (err)
+        log_err("error: virtio: %s: %s device via %s failed to start: %s\n", s->dev.name,
+                type_name(s->dev.device_id), s->dev.ops->name, np_strerror(err));
+    else
+        n_slots++;
+}
+
+static void virtio_probe_pci(struct pci_dev *p)
+{
+    struct virtio_slot *s = &slots[n_slots];
+    char bdf[16];
+    NP_STRFN(memset)(s, 0, sizeof(*s));
+    pci_addr_format(&p->addr, bdf, sizeof(bdf));
+    np_snprintf(s->dev.name, sizeof(s->dev.name), "pci %s", bdf);
+    /* Modern: 0x1040 + type. Transitional: 0x1000-0x103f with the type in the subsystem id. */
+    s->dev.device_id = p->device >= VIRTIO_PCI_DEV_MODERN_BASE ? (uint16_t)(p->device - VIRTIO_PCI_DEV_MODERN_BASE)
+                                                               : p->subsys;
+    int err = virtio_pci_modern_probe(&s->dev, &s->t.pci, p);
+    if (err)
+        err = virtio_pci_legacy_probe(&s->dev, &s->t.pci, p);
+    if (err) {
+        log_warn("virtio: %s: no usable transport (%s)\n", s->dev.name, np_strerror(err));
+        return;
+    }
+    virtio_bind(s);
+}
+
+static void virtio_probe_mmio(const char *arg)
+{
+    uint64_t base, size;
+    uint32_t irq;
+    struct virtio_slot *s = &slots[n_slots];
+    NP_STRFN(memset)(s, 0, sizeof(*s));
+    if (virtio_mmio_parse_arg(arg, &base, &size, &irq)) {
+        log_warn("virtio: ignoring malformed virtio_mmio.device=%s\n", arg);
+        return;
+    }
+    np_snprintf(s->dev.name, sizeof(s->dev.name), "mmio %#llx", (unsigned long long)base);
+    int err = virtio_mmio_probe(&s->dev, &s->t.mmio, base, size);
+    if (err == -NP_ENODEV)
+        return;     /* an empty slot: microvm lists every slot it has */
+    if (err) {
+        log_warn("virtio: %s: unusable (%s)\n", s->dev.name, np_strerror(err));
+        return;
+    }
+    virtio_bind(s);
+}
+
+void virtio_probe_all(const struct cmdline *cl)
+{
+    for (unsigned i = 0; i < pci_device_count() && n_slots < VIRTIO_MAX_DEVICES; i++) {
+        struct pci_dev *p = pci_device(i);
+        if (p->vendor == VIRTIO_PCI_VENDOR && p->device >= VIRTIO_PCI_DEV_LEGACY_MIN && p->device <= 0x107F)
+            virtio_probe_pci(p);
+    }
+    for (unsigned i = 0; i < cl->nargs && n_slots < VIRTIO_MAX_DEVICES; i++)
+        if (NP_STRFN(strcmp)(cl->args[i].key, "virtio_mmio.device") == 0)
+            virtio_probe_mmio(cl->args[i].value);
+}

@@ -1,0 +1,70 @@
+/*
+ * Block devices, whatever drives them: asynchronous requests in bytes, several in flight,
+ * completed by polling. The streaming writer and the self-tests see only this.
+ */
+#ifndef KERNEL_BLKDEV_H
+#define KERNEL_BLKDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH };
+
+struct blk_req {
+    enum blk_op op;
+    uint64_t offset;        /* bytes from the disk's start, a multiple of block_size */
+    void *buf;              /* identity-mapped, physically contiguous */
+    size_t len;             /* bytes, a multiple of block_size */
+    int status;             /* 0 or a negative error, set before done() */
+    void (*done)(struct blk_req *r);
+    void *ctx;
+};
+
+struct blkdev;
+
+struct blkdev_ops {
+    /* -NP_EBUSY when the queue is full: poll, then submit again. */
+    int (*submit)(struct blkdev *d, struct blk_req *r);
+    /* Completes what the device finished; returns how many, or < 0 when the device failed. */
+    int (*poll)(struct blkdev *d);
+};
+
+struct blkdev {
+    const struct blkdev_ops *ops;
+    void *priv;
+    char name[8];           /* "vda" */
+    char location[40];      /* "pci 0000:00:04.0", "mmio 0xfeb00e00" */
+    char transport[16];     /* "pci-modern", "mmio-v1"... */
+    char serial[24];
+    uint64_t size;          /* bytes */
+    uint32_t block_size;
+    uint32_t max_transfer;  /* bytes in one request */
+    unsigned queue_depth;   /* requests that can be in flight */
+    bool read_only;
+    bool can_flush;
+};
+
+/* Checks a request against the device before a driver sees it (pure). */
+int blkdev_check(const struct blkdev *d, const struct blk_req *r);
+
+/* Submits after blkdev_check. */
+int blkdev_submit(struct blkdev *d, struct blk_req *r);
+int blkdev_poll(struct blkdev *d);
+
+/*
+ * Chooses the target among n disks (pure). With spec NULL: the only disk, else -NP_EINVAL
+ * (several: refuse to guess) or -NP_ENODEV (none). A spec names a disk by name ("vda"), PCI
+ * address ("0000:00:04.0", "00:04.0", "pci:..."), MMIO base ("mmio:0xfeb00e00") or serial
+ * ("serial:XYZ" or the bare serial); -NP_ENOENT when nothing matches, -NP_EEXIST when more
+ * than one does.
+ */
+int blkdev_select(struct blkdev *const *disks, unsigned n, const char *spec, unsigned *index);
+
+/* The kernel's list of disks, in probe order. */
+int blkdev_register(struct blkdev *d);
+unsigned blkdev_count(void);
+struct blkdev *blkdev_get(unsigned i);
+struct blkdev *const *blkdev_all(void);
+
+#endif
