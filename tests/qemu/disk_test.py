@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""netplant's QEMU disk tests: boot with virtio-blk disks filled with a canary, run the disk
+self-test (disktest=OFFSET+LENGTH), then check every byte of every disk file on the host:
+the pattern inside the range, the canary untouched everywhere else.
+
+    disk_test.py --list
+    disk_test.py --case NAME --kernel-dir BUILD/kernel --workdir DIR
+"""
+import argparse
+import array
+import os
+import random
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu  # noqa: E402
+
+MIB = 1 << 20
+KEY = 0x746E616C7074656E    # "netplant", as kernel/disktest.h
+DISK_SIZE = 32 * MIB
+EXIT = {"ok": 0, "usage": 1, "disk": 6, "verify": 7}
+
+Q35 = dict(machine="q35", kernel="netplant.elf")
+PC = dict(machine="pc", kernel="netplant.elf")
+MICROVM = dict(machine="microvm,acpi=off", kernel="netplant-pvh.elf")
+MODERN = "virtio-blk-pci,disable-legacy=on"
+
+
+def disk(device, serial=None, written=True, extra="", drive_extra=""):
+    return dict(device=device, serial=serial, written=written, extra=extra, drive_extra=drive_extra)
+
+
+def case(vm, disks, cmdline, status="ok", expect=(), qemu_extra=()):
+    return dict(vm=vm, disks=disks, cmdline=cmdline, status=status, expect=expect,
+                qemu_extra=list(qemu_extra))
+
+
+RANGE = "1M+8M"
+CASES = {
+    "modern-q35": case(Q35, [disk(MODERN, serial="np-modern")], RANGE,
+                       expect=(r"via pci-modern", r'serial "np-modern"', r"via ECAM")),
+    "legacy-pc": case(PC, [disk("virtio-blk-pci,disable-modern=on")], RANGE,
+                      expect=(r"via pci-legacy", r"via ports CF8/CFC")),
+    "mmio-v1-microvm": case(MICROVM, [disk("virtio-blk-device")], RANGE,
+                            expect=(r"via mmio-v1",)),
+    "mmio-v2-microvm": case(MICROVM, [disk("virtio-blk-device")], RANGE, expect=(r"via mmio-v2",),
+                            qemu_extra=("-global", "virtio-mmio.force-legacy=false")),
+    "blk4k-q35": case(Q35, [disk(MODERN, extra="logical_block_size=4096,physical_block_size=4096")],
+                      "4K+8M", expect=(r"4096-byte blocks",)),
+    "queue4-q35": case(Q35, [disk(MODERN, extra="queue-size=4")], RANGE,
+                       expect=(r"1 in flight",)),
+    "tail-q35": case(Q35, [disk(MODERN)], "24M+8M"),
+    # Refusals: each must leave every disk exactly as it was.
+    "readonly-q35": case(Q35, [disk(MODERN, written=False, drive_extra="readonly=on")], RANGE,
+                         status="disk", expect=(r"error: disk vda is read-only",)),
+    "past-end-q35": case(Q35, [disk(MODERN, written=False)], "24M+9M", status="usage",
+                         expect=(r"does not fit disk vda",)),
+    "unaligned-4k": case(Q35, [disk(MODERN, written=False,
+                                    extra="logical_block_size=4096,physical_block_size=4096")],
+                         "512+8M", status="usage", expect=(r"does not fit disk vda",)),
+    "two-disks-no-choice": case(Q35, [disk(MODERN, serial="np-a", written=False),
+                                      disk(MODERN, serial="np-b", written=False)], RANGE,
+                                status="disk", expect=(r"2 disks found; say which one",)),
+    "two-disks-by-serial": case(Q35, [disk(MODERN, serial="np-a", written=False),
+                                      disk(MODERN, serial="np-b")], RANGE + " disk=serial:np-b"),
+    "two-disks-by-pci": case(PC, [disk("virtio-blk-pci,disable-modern=on,addr=0x5", written=False),
+                                  disk("virtio-blk-pci,disable-modern=on,addr=0x6")],
+                             RANGE + " disk=00:06.0"),
+}
+
+
+def canary(seed):
+    return random.Random(seed).randbytes(DISK_SIZE)
+
+
+def pattern(offset, length):
+    words = array.array("Q", range(offset, offset + length, 8))
+    for i in range(len(words)):
+        words[i] ^= KEY
+    return words.tobytes()   # little-endian on x86 hosts, as on the guest
+
+
+def parse_range(spec):
+    def num(s):
+        mult = {"K": 1 << 10, "M": MIB, "G": 1 << 30}.get(s[-1], 1)
+        return int(s[:-1] if mult > 1 else s, 0) * mult
+    off, length = spec.split()[0].split("+")
+    return num(off), num(length)
+
+
+def qemu_argv(args, c, images):
+    vm = c["vm"]
+    argv = qemu.base_args(vm["machine"], "128M") + c["qemu_extra"]
+    for i, (d, path) in enumerate(zip(c["disks"], images)):
+        drive = f"if=none,id=d{i},format=raw,file={path}"
+        argv += ["-drive", drive + ("," + d["drive_extra"] if d["drive_extra"] else "")]
+        dev = f"{d['device']},drive=d{i}"
+        dev += f",serial={d['serial']}" if d["serial"] else ""
+        dev += f",{d['extra']}" if d["extra"] else ""
+        argv += ["-device", dev]
+    argv += ["-kernel", os.path.join(args.kernel_dir, vm["kernel"]),
+             "-append", f"qemu_exit=on disktest={c['cmdline']}"]
+    return argv
+
+
+def check_disk(path, seed, written, rng):
+    """Returns what is wrong with one disk file, or None."""
+    data = open(path, "rb").read()
+    want = bytearray(canary(seed))
+    if written:
+        off, length = rng
+        want[off:off + length] = pattern(off, length)
+    if len(data) != len(want):
+        return f"{path}: size {len(data)}, want {len(want)}"
+    if data == want:
+        return None
+    first = next(i for i in range(len(data)) if data[i] != want[i])
+    return f"{path}: first differing byte at {first} ({'inside' if written and rng[0] <= first < sum(rng) else 'outside'} the test range)"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--case")
+    ap.add_argument("--kernel-dir")
+    ap.add_argument("--workdir")
+    args = ap.parse_args()
+    if args.list:
+        print(";".join(CASES))
+        return 0
+    c = CASES[args.case]
+    os.makedirs(args.workdir, exist_ok=True)
+    images = []
+    for i, _ in enumerate(c["disks"]):
+        path = os.path.join(args.workdir, f"disk{i}.img")
+        open(path, "wb").write(canary(i + 1))
+        images.append(path)
+    res = qemu.run(qemu_argv(args, c, images), 120)
+    open(os.path.join(args.workdir, "serial.log"), "w").write(res.serial)
+    problems = []
+    want_rc = 2 * EXIT[c["status"]] + 1
+    if res.timed_out or res.rc != want_rc:
+        problems.append(f"QEMU exit code {res.rc} (timed out: {res.timed_out}), want {want_rc}")
+    for pat in tuple(c["expect"]) + ((r"disktest: \S+ verified",) if c["status"] == "ok" else ()):
+        if not re.search(pat, res.serial):
+            problems.append(f"serial log lacks /{pat}/")
+    rng = parse_range(c["cmdline"])
+    for i, (d, path) in enumerate(zip(c["disks"], images)):
+        why = check_disk(path, i + 1, d["written"] and c["status"] == "ok", rng)
+        if why:
+            problems.append(why)
+    rates = re.findall(r"disktest: (wrote|read back) .*: ([\d.]+ MB/s)", res.serial)
+    print(f"{args.case}: QEMU ran {res.seconds:.2f} s, exit code {res.rc}; " +
+          ", ".join(f"{k} {v}" for k, v in rates))
+    if problems:
+        print("command: " + " ".join(res.argv))
+        print("---- serial ----\n" + res.serial + "---- end ----")
+        for p in problems:
+            print("FAIL: " + p)
+        return 1
+    print(f"{args.case}: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
