@@ -76,6 +76,8 @@ static void virtio_probe_pci(struct pci_dev *p)
     s->dev.device_id = p->device >= VIRTIO_PCI_DEV_MODERN_BASE ? (uint16_t)(p->device - VIRTIO_PCI_DEV_MODERN_BASE)
                                                                : p->subsys;
     int err = virtio_pci_modern_probe(&s->dev, &s->t.pci, p);
+    if (err && err != -NP_ENODEV)
+        log_warn("virtio: %s: modern interface unusable: %s\n", s->dev.name, np_strerror(err));
     if (err)
         err = virtio_pci_legacy_probe(&s->dev, &s->t.pci, p);
     if (err) {
