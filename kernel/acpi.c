@@ -53,8 +53,10 @@ int acpi_rsdp_check(const uint8_t *p, size_t len)
     if (p[15] < 2)
         return 20;
     /* ACPI 2.0+: the extended checksum covers the whole structure. */
+    if (len < 36)
+        return -NP_EBADMSG;
     uint32_t xlen = rd32(p + 20);
-    if (len < 36 || xlen < 36 || xlen > len || !acpi_checksum_ok(p, xlen))
+    if (xlen < 36 || xlen > len || !acpi_checksum_ok(p, xlen))
         return -NP_EBADMSG;
     return 36;
 }
@@ -247,7 +249,8 @@ int acpi_init(struct acpi_info *ai, const uint8_t *rsdp, size_t len, uint64_t rs
     ai->root_is_xsdt = n == 36 && rd64(rsdp + 24) != 0;
     ai->root = ai->root_is_xsdt ? rd64(rsdp + 24) : rd32(rsdp + 16);
     uint32_t rlen;
-    if (!sdt_map(ai->root, map, ctx, &rlen))
+    const uint8_t *root = sdt_map(ai->root, map, ctx, &rlen);
+    if (!root || NP_STRFN(memcmp)(root, ai->root_is_xsdt ? "XSDT" : "RSDT", 4))
         return -NP_EBADMSG;
     ai->found = true;
     uint64_t fadt = acpi_find_table(ai, "FACP", 0, map, ctx);

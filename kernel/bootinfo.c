@@ -72,7 +72,7 @@ static int mb2_mmap(struct boot_info *bi, const uint8_t *t, uint32_t size)
     uint32_t esize = rd32(t + 8);
     if (esize < 24 || esize % 8)
         return -NP_EBADMSG;
-    for (uint32_t off = 16; off + esize <= size; off += esize)
+    for (uint32_t off = 16; esize <= size - off; off += esize)
         mem_add(bi, rd64(t + off), rd64(t + off + 8), rd32(t + off + 16));
     bi->mem_source = "multiboot2 mmap";
     return 0;
@@ -85,7 +85,7 @@ static int mb2_efi_mmap(struct boot_info *bi, const uint8_t *t, uint32_t size)
     uint32_t dsize = rd32(t + 8);
     if (dsize < 40)
         return -NP_EBADMSG;
-    for (uint32_t off = 16; off + dsize <= size; off += dsize) {
+    for (uint32_t off = 16; dsize <= size - off; off += dsize) {
         uint64_t pages = rd64(t + off + 24);
         if (pages > (UINT64_MAX >> 12))
             return -NP_EBADMSG;
@@ -223,6 +223,8 @@ static int mb1_string(char *dst, size_t cap, uint32_t addr, phys_map_fn map, voi
     while (n < cap) {
         size_t chunk = 4096 - ((addr + n) & 4095);
         const char *s = map(ctx, addr + n, chunk);
+        if (!s && n && trunc)
+            *trunc = true;      /* ran into unmapped memory before the terminator */
         if (!s)
             return n ? 0 : -NP_EBADMSG;
         size_t k = NP_STRFN(strnlen)(s, chunk);
@@ -252,7 +254,7 @@ int bootinfo_parse_mb1(struct boot_info *bi, uint64_t info_addr, phys_map_fn map
         err = mb1_string(bi->cmdline, sizeof(bi->cmdline), rd32(mb + 16), map, ctx, &bi->cmdline_truncated);
     if (!err && (flags & MB1_F_LOADER))
         err = mb1_string(bi->loader, sizeof(bi->loader), rd32(mb + 64), map, ctx, NULL);
-    if (!err && (flags & MB1_F_MMAP))
+    if (!err && (flags & MB1_F_MMAP) && rd32(mb + 44))
         err = mb1_mmap(bi, mb, map, ctx);
     else if (!err && (flags & MB1_F_MEM)) {
         mem_add(bi, 0, (uint64_t)rd32(mb + 4) << 10, MEM_USABLE);

@@ -50,6 +50,8 @@ static int word_copy(struct cmdline *cl, const char *s, size_t *pos, size_t *out
     }
     if (quoted)
         return fail(cl, -NP_EINVAL, "unterminated quote", start);
+    if (o >= sizeof(cl->buf))
+        return fail(cl, -NP_ENOSPC, "command line too long", i);
     cl->buf[o++] = '\0';
     *pos = i;
     *out = o;

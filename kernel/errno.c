@@ -9,8 +9,7 @@ static const char *const np_error_text[NP_ERROR_COUNT] = {
 
 const char *np_strerror(int err)
 {
-    int e = -err;
-    if (err > 0 || e >= NP_ERROR_COUNT)
+    if (err > 0 || err <= -NP_ERROR_COUNT)
         return "unknown error";
-    return np_error_text[e];
+    return np_error_text[-err];
 }

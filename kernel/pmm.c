@@ -54,6 +54,8 @@ static int ext_add(struct pmm *p, uint64_t base, uint64_t end)
 int pmm_add(struct pmm *p, uint64_t base, uint64_t len)
 {
     uint64_t end = base + len < base ? UINT64_MAX : base + len;
+    if (base > UINT64_MAX - (PAGE_SIZE - 1))
+        return 0;       /* starts inside the last page: holds no whole page */
     base = (base + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
     end &= ~(uint64_t)(PAGE_SIZE - 1);
     if (end <= base)

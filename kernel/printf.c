@@ -61,8 +61,9 @@ static const char *spec_parse(const char *f, struct spec *sp, va_list *ap)
         }
         f++;
     } else {
-        while (*f >= '0' && *f <= '9' && sp->width < 100000)
-            sp->width = sp->width * 10 + (*f++ - '0');
+        for (; *f >= '0' && *f <= '9'; f++)     /* clamped, but every digit consumed */
+            if (sp->width < 100000)
+                sp->width = sp->width * 10 + (*f - '0');
     }
     if (*f == '.') {
         f++;
@@ -73,8 +74,9 @@ static const char *spec_parse(const char *f, struct spec *sp, va_list *ap)
                 sp->prec = -1;
             f++;
         } else {
-            while (*f >= '0' && *f <= '9' && sp->prec < 100000)
-                sp->prec = sp->prec * 10 + (*f++ - '0');
+            for (; *f >= '0' && *f <= '9'; f++)
+                if (sp->prec < 100000)
+                    sp->prec = sp->prec * 10 + (*f - '0');
         }
     }
     if (*f == 'h') {
@@ -166,19 +168,25 @@ static void emit_unsigned(struct out *o, const struct spec *sp, va_list *ap)
     emit_number(o, &s, v, 0);
 }
 
-static void emit_string(struct out *o, const struct spec *sp, const char *s)
+static void emit_padded(struct out *o, const struct spec *sp, const char *s, size_t n)
 {
-    if (!s)
-        s = "(null)";
-    size_t n = 0;
-    while (s[n] && (sp->prec < 0 || n < (size_t)sp->prec))
-        n++;
     int pad = sp->width > (int)n ? sp->width - (int)n : 0;
     if (!(sp->flags & F_LEFT))
         out_pad(o, ' ', pad);
     out_put(o, s, n);
     if (sp->flags & F_LEFT)
         out_pad(o, ' ', pad);
+}
+
+static void emit_string(struct out *o, const struct spec *sp, const char *s)
+{
+    if (!s)
+        s = "(null)";
+    size_t n = 0;
+    /* Precision first: a %.Ns argument need not be terminated within N bytes. */
+    while ((sp->prec < 0 || n < (size_t)sp->prec) && s[n])
+        n++;
+    emit_padded(o, sp, s, n);
 }
 
 static void emit_conv(struct out *o, struct spec *sp, va_list *ap)
@@ -197,8 +205,7 @@ static void emit_conv(struct out *o, struct spec *sp, va_list *ap)
         break;
     case 'c':
         c = (char)va_arg(*ap, int);
-        sp->prec = 1;
-        emit_string(o, sp, &c);
+        emit_padded(o, sp, &c, 1);
         break;
     case 's':
         emit_string(o, sp, va_arg(*ap, const char *));

@@ -54,23 +54,22 @@ void pci_bar_decode(uint32_t lo, uint32_t lo_sized, uint32_t hi, uint32_t hi_siz
                     struct pci_bar *bar)
 {
     NP_STRFN(memset)(bar, 0, sizeof(*bar));
+    uint64_t mask;
     if (lo & 1) {
         /* I/O BAR: 16 bits of port space are decoded on x86. */
-        uint32_t mask = lo_sized & 0xFFFC;
         bar->io = true;
         bar->base = lo & 0xFFFC;
-        bar->size = mask ? (uint64_t)((~mask + 1) & 0xFFFF) : 0;
-        return;
-    }
-    bar->is64 = ((lo >> 1) & 3) == 2;
-    bar->prefetch = lo & 8;
-    uint64_t mask = lo_sized & ~0xFull, base = lo & ~0xFull;
-    if (bar->is64) {
-        mask |= (uint64_t)hi_sized << 32;
-        base |= (uint64_t)hi << 32;
+        mask = lo_sized & 0xFFFC;
     } else {
-        mask |= 0xFFFFFFFF00000000ull;
+        bar->is64 = ((lo >> 1) & 3) == 2;
+        bar->prefetch = lo & 8;
+        bar->base = (lo & ~0xFull) | (bar->is64 ? (uint64_t)hi << 32 : 0);
+        mask = (lo_sized & ~0xFull) | (bar->is64 ? (uint64_t)hi_sized << 32 : 0);
     }
-    bar->base = base;
-    bar->size = (mask & ~0xFull) ? ~mask + 1 : 0;
+    /*
+     * The size is the lowest address bit the BAR lets software write. That also covers an
+     * unimplemented BAR (no writable bit: size 0) and a 64-bit BAR whose upper half is
+     * read-only zero (it can only sit below 4 GiB).
+     */
+    bar->size = mask & (~mask + 1);
 }

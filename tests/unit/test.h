@@ -1,7 +1,8 @@
 /*
- * A tiny host test harness: checks record a failure with file:line and carry on, each group is
- * a static function run by TEST_RUN, and test_finish() prints the one summary line
- * "N passed, N failed" (counting checks) and gives main its exit status.
+ * A tiny host test harness: checks record a failure with file:line and carry on; each group
+ * is a static function run by TEST_RUN (or TEST_RUN_ISOLATED, in a child process); and
+ * test_finish() prints the one summary line "N passed, N failed" (counting checks) and gives
+ * main its exit status.
  */
 #ifndef TESTS_UNIT_TEST_H
 #define TESTS_UNIT_TEST_H
@@ -11,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static unsigned test_passed, test_failed;
 static const char *test_current = "?";
@@ -67,6 +70,52 @@ static inline bool test_check_str(const char *a, const char *b, const char *file
 
 /* Runs one group of checks under its name (the name appears in failure messages). */
 #define TEST_RUN(fn) (test_current = #fn, fn())
+
+/*
+ * Runs a group in a child process, for groups that may die of a sanitizer report: the child
+ * sends back its counts through a pipe; a child that dies counts as one more failure, and the
+ * other groups still run.
+ */
+#define TEST_RUN_ISOLATED(fn) test_run_isolated(fn, #fn)
+
+static inline void test_run_isolated(void (*fn)(void), const char *name)
+{
+    int fd[2];
+    unsigned counts[2] = { 0, 0 };
+
+    test_current = name;
+    fflush(stdout);
+    fflush(stderr);
+    if (pipe(fd) != 0) {
+        test_check(false, __FILE__, __LINE__, "pipe()");
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        test_passed = test_failed = 0;
+        fn();
+        counts[0] = test_passed;
+        counts[1] = test_failed;
+        ssize_t w = write(fd[1], counts, sizeof(counts));
+        _exit(w == (ssize_t)sizeof(counts) ? 0 : 1);
+    }
+    close(fd[1]);
+    ssize_t got = pid > 0 ? read(fd[0], counts, sizeof(counts)) : -1;
+    close(fd[0]);
+    int status = 0;
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    if (got == (ssize_t)sizeof(counts) && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        test_passed += counts[0];
+        test_failed += counts[1];
+    } else {
+        test_failed++;
+        fprintf(stderr, "FAIL [%s]: died (%s %d) after the report above\n", name,
+                WIFSIGNALED(status) ? "signal" : "exit status",
+                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    }
+}
 
 static inline int test_finish(void)
 {
