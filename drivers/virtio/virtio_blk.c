@@ -228,10 +228,13 @@ static int vblk_setup_queue(struct vblk *v)
     int err = virtqueue_create(&v->vq, v->vdev, 0, VBLK_QUEUE_MAX);
     if (err)
         return err;
+    if (v->vq.size < 3)
+        return -NP_ENOTSUP;     /* header + data + status never fit: the device is unusable */
     /* A request takes a header, its data segments and a status; a ring of 4 holds one. */
     if (v->seg_max + 2u > v->vq.size) {
         v->seg_max = v->vq.size - 2u;
-        v->bd.max_transfer = v->seg_limit * v->seg_max;
+        uint64_t xfer = (uint64_t)v->seg_limit * v->seg_max;
+        v->bd.max_transfer = (uint32_t)(xfer > VBLK_MAX_TRANSFER ? VBLK_MAX_TRANSFER : xfer);
     }
     unsigned per_req = (v->bd.max_transfer + v->seg_limit - 1) / v->seg_limit + 2;
     v->nslots = v->vq.size;

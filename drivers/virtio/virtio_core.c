@@ -42,8 +42,11 @@ int virtio_dev_start(struct virtio_dev *d, const struct virtio_feature *supporte
     /* 1. Reset. */
     d->ops->reset(d);
     int err = wait_reset(d);
-    if (err)
+    if (err) {
+        /* The status is whatever the stuck device left: say FAILED and nothing else. */
+        d->ops->set_status(d, VIRTIO_STATUS_FAILED);
         return err;
+    }
     /* 2-3. We noticed the device, and we can drive it. */
     d->ops->set_status(d, VIRTIO_STATUS_ACKNOWLEDGE);
     d->ops->set_status(d, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);

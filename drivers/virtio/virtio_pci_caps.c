@@ -28,7 +28,8 @@ static const char *cap_check(pci_read8_fn rd, void *ctx, uint8_t off, const stru
     const struct pci_bar *b = &bars[r->bar];
     if (!b->size || b->io)
         return "its BAR is absent or not memory";
-    if ((uint64_t)r->offset + r->length < r->offset || (uint64_t)r->offset + r->length > b->size)
+    /* Summed in 64 bits: two 32-bit fields cannot overflow it. */
+    if ((uint64_t)r->offset + r->length > b->size)
         return "offset + length past its BAR";
     if (type == VIRTIO_PCI_CAP_COMMON_CFG && r->length < VIRTIO_PCI_COMMON_CFG_LEN)
         return "common config shorter than the spec's";

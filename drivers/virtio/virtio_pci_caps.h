@@ -19,7 +19,7 @@ struct virtio_pci_layout {
     uint32_t notify_mult;
 };
 
-/* Why a capability was skipped, for the log; reason NULL means it was used or not ours. */
+/* Called for each virtio capability that was skipped, with the reason, for the log. */
 typedef void (*virtio_pci_skip_fn)(void *ctx, uint8_t cap_off, const char *reason);
 
 /*

@@ -25,15 +25,16 @@ static int vq_alloc(struct virtqueue *vq, uint16_t size, unsigned align)
     size_t avail_off, used_off;
     size_t ring = virtqueue_layout(size, align, &avail_off, &used_off);
     uint8_t *mem = virtio_dma_alloc(ring, 4096);
-    uint8_t *meta = virtio_dma_alloc((size_t)size * (sizeof(void *) + 2 + 4), 8);
+    uint8_t *meta = virtio_dma_alloc((size_t)size * (sizeof(void *) + 8 + 2 + 2), 8);
     if (!mem || !meta)
         return -NP_ENOMEM;
     vq->desc = (struct vring_desc *)mem;
     vq->avail = (struct vring_avail *)(mem + avail_off);
     vq->used = (volatile struct vring_used *)(mem + used_off);
     vq->cookie = (void **)meta;
-    vq->writable = (uint32_t *)(meta + (size_t)size * sizeof(void *));
-    vq->chain = (uint16_t *)(meta + (size_t)size * (sizeof(void *) + 4));
+    vq->writable = (uint64_t *)(meta + (size_t)size * sizeof(void *));
+    vq->chain = (uint16_t *)(meta + (size_t)size * (sizeof(void *) + 8));
+    vq->next = (uint16_t *)(meta + (size_t)size * (sizeof(void *) + 8 + 2));
     return 0;
 }
 
@@ -57,7 +58,7 @@ int virtqueue_create(struct virtqueue *vq, struct virtio_dev *d, uint16_t q, uin
     vq->mask = (uint16_t)(size - 1);
     vq->num_free = size;
     for (uint16_t i = 0; i + 1 < size; i++)
-        vq->desc[i].next = (uint16_t)(i + 1);
+        vq->next[i] = (uint16_t)(i + 1);
     return d->ops->queue_setup(d, q, size, (uint64_t)(uintptr_t)vq->desc,
                                (uint64_t)(uintptr_t)vq->avail, (uint64_t)(uintptr_t)vq->used);
 }
@@ -69,19 +70,20 @@ int virtqueue_add(struct virtqueue *vq, const struct vq_buf *bufs, unsigned n, v
     if (n > vq->num_free)
         return -NP_ENOSPC;
     uint16_t head = vq->free_head, i = head, last = head;
-    uint32_t writable = 0;
+    uint64_t writable = 0;
     for (unsigned k = 0; k < n; k++) {
         struct vring_desc *dsc = &vq->desc[i];
         dsc->addr = bufs[k].addr;
         dsc->len = bufs[k].len;
         dsc->flags = (uint16_t)((bufs[k].device_writes ? VRING_DESC_F_WRITE : 0) |
                                 (k + 1 < n ? VRING_DESC_F_NEXT : 0));
+        dsc->next = vq->next[i];
         if (bufs[k].device_writes)
             writable += bufs[k].len;
         last = i;
-        i = dsc->next;
+        i = vq->next[i];
     }
-    vq->free_head = vq->desc[last].next;
+    vq->free_head = vq->next[last];
     vq->num_free = (uint16_t)(vq->num_free - n);
     vq->cookie[head] = cookie;
     vq->chain[head] = (uint16_t)n;
@@ -107,8 +109,8 @@ static void vq_free_chain(struct virtqueue *vq, uint16_t head)
 {
     uint16_t last = head;
     for (uint16_t k = 1; k < vq->chain[head]; k++)
-        last = vq->desc[last].next;
-    vq->desc[last].next = vq->free_head;
+        last = vq->next[last];
+    vq->next[last] = vq->free_head;
     vq->free_head = head;
     vq->num_free = (uint16_t)(vq->num_free + vq->chain[head]);
     vq->cookie[head] = NULL;

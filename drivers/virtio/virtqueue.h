@@ -35,7 +35,8 @@ struct virtqueue {
     uint16_t in_flight;
     void **cookie;              /* per head: the caller's request, NULL when free */
     uint16_t *chain;            /* per head: descriptors in the chain */
-    uint32_t *writable;         /* per head: bytes the device may write */
+    uint16_t *next;             /* our copy of each descriptor's next: the device can write desc[] */
+    uint64_t *writable;         /* per head: bytes the device may write */
 };
 
 /*
