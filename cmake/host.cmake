@@ -24,6 +24,7 @@ target_include_directories(np_pure PUBLIC ${CMAKE_SOURCE_DIR})
 target_compile_options(np_pure PUBLIC ${NETPLANT_WARNINGS} ${NP_SANITIZE} -g -O1)
 target_link_options(np_pure PUBLIC ${NP_SANITIZE})
 
+include(cmake/fuzz.cmake)
 add_subdirectory(tests/unit)
 add_subdirectory(tests/unit_drivers)
 add_subdirectory(tests/fuzz)

@@ -5,7 +5,6 @@ exit code (isa-debug-exit) and the serial log.
     boot_test.py --list
     boot_test.py --case NAME --kernel-dir BUILD/kernel --source-dir SRC --workdir DIR
 """
-import argparse
 import os
 import re
 import subprocess
@@ -112,31 +111,10 @@ def check(c, res):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--case")
-    ap.add_argument("--kernel-dir")
-    ap.add_argument("--source-dir")
-    ap.add_argument("--workdir")
-    args = ap.parse_args()
-    if args.list:
-        print(";".join(CASES))
-        return 0
+    args = qemu.case_args(CASES, __doc__)
     c = CASES[args.case]
-    os.makedirs(args.workdir, exist_ok=True)
     res = qemu.run(qemu_argv(args, c, args.workdir), c["timeout"])
-    with open(os.path.join(args.workdir, "serial.log"), "w") as f:
-        f.write(res.serial)
-    problems = check(c, res)
-    print(f"{args.case}: QEMU ran {res.seconds:.2f} s, exit code {res.rc}")
-    if problems:
-        print("command: " + " ".join(res.argv))
-        print("---- serial ----\n" + res.serial + "---- end ----")
-        for p in problems:
-            print("FAIL: " + p)
-        return 1
-    print(f"{args.case}: ok")
-    return 0
+    return qemu.report(args.case, res, check(c, res), args.workdir)
 
 
 if __name__ == "__main__":

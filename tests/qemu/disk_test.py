@@ -4,9 +4,8 @@ self-test (disktest=OFFSET+LENGTH), then check every byte of every disk file on 
 the pattern inside the range, the canary untouched everywhere else.
 
     disk_test.py --list
-    disk_test.py --case NAME --kernel-dir BUILD/kernel --workdir DIR
+    disk_test.py --case NAME --kernel-dir BUILD/kernel --source-dir SRC --workdir DIR
 """
-import argparse
 import array
 import os
 import random
@@ -119,25 +118,8 @@ def check_disk(path, seed, written, rng):
     return f"{path}: first differing byte at {first} ({'inside' if written and rng[0] <= first < sum(rng) else 'outside'} the test range)"
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--list", action="store_true")
-    ap.add_argument("--case")
-    ap.add_argument("--kernel-dir")
-    ap.add_argument("--workdir")
-    args = ap.parse_args()
-    if args.list:
-        print(";".join(CASES))
-        return 0
-    c = CASES[args.case]
-    os.makedirs(args.workdir, exist_ok=True)
-    images = []
-    for i, _ in enumerate(c["disks"]):
-        path = os.path.join(args.workdir, f"disk{i}.img")
-        open(path, "wb").write(canary(i + 1))
-        images.append(path)
-    res = qemu.run(qemu_argv(args, c, images), 120)
-    open(os.path.join(args.workdir, "serial.log"), "w").write(res.serial)
+def check(c, res, images):
+    """Returns a list of what is wrong with the run and the disk files."""
     problems = []
     want_rc = 2 * EXIT[c["status"]] + 1
     if res.timed_out or res.rc != want_rc:
@@ -150,17 +132,22 @@ def main():
         why = check_disk(path, i + 1, d["written"] and c["status"] == "ok", rng)
         if why:
             problems.append(why)
+    return problems
+
+
+def main():
+    args = qemu.case_args(CASES, __doc__)
+    c = CASES[args.case]
+    images = []
+    for i, _ in enumerate(c["disks"]):
+        path = os.path.join(args.workdir, f"disk{i}.img")
+        with open(path, "wb") as f:
+            f.write(canary(i + 1))
+        images.append(path)
+    res = qemu.run(qemu_argv(args, c, images), 120)
     rates = re.findall(r"disktest: (wrote|read back) .*: ([\d.]+ MB/s)", res.serial)
-    print(f"{args.case}: QEMU ran {res.seconds:.2f} s, exit code {res.rc}; " +
-          ", ".join(f"{k} {v}" for k, v in rates))
-    if problems:
-        print("command: " + " ".join(res.argv))
-        print("---- serial ----\n" + res.serial + "---- end ----")
-        for p in problems:
-            print("FAIL: " + p)
-        return 1
-    print(f"{args.case}: ok")
-    return 0
+    extra = "".join(f", {k} {v}" for k, v in rates)
+    return qemu.report(args.case, res, check(c, res, images), args.workdir, extra)
 
 
 if __name__ == "__main__":

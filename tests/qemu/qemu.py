@@ -49,6 +49,39 @@ def uefi_args(workdir):
             "-drive", f"if=pflash,format=raw,file={vars_copy}"]
 
 
+def case_args(cases, doc):
+    """The command line every suite takes; prints the case list and exits for --list."""
+    import argparse
+    import sys
+    ap = argparse.ArgumentParser(description=doc)
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--case", choices=sorted(cases))
+    ap.add_argument("--kernel-dir")
+    ap.add_argument("--source-dir")
+    ap.add_argument("--workdir")
+    args = ap.parse_args()
+    if args.list:
+        print(";".join(cases))
+        sys.exit(0)
+    os.makedirs(args.workdir, exist_ok=True)
+    return args
+
+
+def report(name, res, problems, workdir, extra=""):
+    """Saves the serial log, prints the verdict; returns the process exit code."""
+    with open(os.path.join(workdir, "serial.log"), "w") as f:
+        f.write(res.serial)
+    print(f"{name}: QEMU ran {res.seconds:.2f} s, exit code {res.rc}{extra}")
+    if problems:
+        print("command: " + " ".join(res.argv))
+        print("---- serial ----\n" + res.serial + "---- end ----")
+        for p in problems:
+            print("FAIL: " + p)
+        return 1
+    print(f"{name}: ok")
+    return 0
+
+
 def run(argv, timeout):
     """Runs QEMU; a run past its timeout is killed and reported, never left behind."""
     start = time.monotonic()
