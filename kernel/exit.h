@@ -16,7 +16,10 @@
     X(NP_EXIT_BOOT,     4, "boot") \
     X(NP_EXIT_SELFTEST, 5, "selftest") \
     X(NP_EXIT_DISK,     6, "disk") \
-    X(NP_EXIT_VERIFY,   7, "verify")
+    X(NP_EXIT_VERIFY,   7, "verify") \
+    X(NP_EXIT_NET,      8, "net") \
+    X(NP_EXIT_DHCP,     9, "dhcp") \
+    X(NP_EXIT_DNS,      10, "dns")
 
 enum np_exit {
 #define NP_EXIT_ENUM(name, value, text) name = value,

@@ -14,6 +14,8 @@
 #include "kernel/blkdev.h"
 #include "kernel/disktest.h"
 #include "net/lwip-port/lwip_port.h"
+#include "net/lwip-port/net.h"
+#include "net/lwip-port/nettest.h"
 
 #define QEMU_EXIT_PORT_DEFAULT 0xF4
 
@@ -32,6 +34,12 @@ static const struct cmdline_key known_keys[] = {
     { "disk", "the target disk: name, PCI address, mmio:BASE or serial:ID" },
     { "disktest", "OFFSET+LENGTH: write, read back and compare a pattern on the disk" },
     { "virtio_mmio.device", "SIZE@BASE:IRQ: a virtio MMIO slot (QEMU microvm adds these)" },
+    { "nic", "the network device: name, MAC or PCI address (default: the first)" },
+    { "ip", "ADDRESS/PREFIX: static address instead of DHCP" },
+    { "gw", "ADDRESS: default gateway (with ip=)" },
+    { "dns", "ADDRESS[,ADDRESS]: DNS servers (override DHCP's)" },
+    { "dhcp_timeout", "seconds to wait for a DHCP lease (default 30)" },
+    { "nettest", "lease|sink:PORT|echo:PORT|resolve:NAME: network test modes" },
 };
 
 void kmain(uint32_t magic, uint32_t info);
@@ -244,6 +252,11 @@ void kmain(uint32_t magic, uint32_t info)
     const char *dt = cmdline_get(&cmdline, "disktest");
     if (dt)
         np_finish(run_disktest(dt));
+    const char *nt = cmdline_get(&cmdline, "nettest");
+    if (nt) {
+        enum np_exit e = net_up(&cmdline, &boot_info);
+        np_finish(e != NP_EXIT_OK ? e : nettest_run(nt));
+    }
     log_info("nothing to do: no job on the command line\n");
     np_finish(NP_EXIT_OK);
 }

@@ -5,6 +5,7 @@
 #include "drivers/pci/pci.h"
 #include "drivers/virtio/virtio_blk.h"
 #include "drivers/virtio/virtio_mmio.h"
+#include "drivers/virtio/virtio_net.h"
 #include "drivers/virtio/virtio_pci.h"
 #include "drivers/virtio/virtio_pci_regs.h"
 #include "drivers/virtio/virtqueue.h"
@@ -50,11 +51,13 @@ static const char *type_name(uint16_t id)
 
 static void virtio_bind(struct virtio_slot *s)
 {
-    int err = -NP_ENOTSUP;
+    int err;
     if (s->dev.device_id == VIRTIO_ID_BLOCK)
         err = virtio_blk_attach(&s->dev);
-    if (err == -NP_ENOTSUP && s->dev.device_id != VIRTIO_ID_BLOCK) {
-        log_info("virtio: %s: %s device (id %u) via %s: no driver yet\n", s->dev.name,
+    else if (s->dev.device_id == VIRTIO_ID_NET)
+        err = virtio_net_attach(&s->dev);
+    else {
+        log_info("virtio: %s: %s device (id %u) via %s: not driven\n", s->dev.name,
                  type_name(s->dev.device_id), s->dev.device_id, s->dev.ops->name);
         return;
     }

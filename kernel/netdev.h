@@ -1,0 +1,66 @@
+/*
+ * Network devices, whatever drives them: frames in and out by polling. Received frames stay
+ * in the device's buffers until released (so the stack can use them without a copy); sent
+ * frames are gathered from fragments and reported back when the device is done with them.
+ */
+#ifndef KERNEL_NETDEV_H
+#define KERNEL_NETDEV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NETDEV_MAX_FRAGS 16
+
+struct netdev_rx {
+    void *data;             /* the Ethernet frame */
+    uint32_t len;
+    unsigned buf;           /* give back with rx_release */
+    bool csum_ok;           /* the device vouched for the L3/L4 checksums of this frame */
+};
+
+struct netdev_frag {
+    const void *data;       /* identity-mapped */
+    uint32_t len;
+};
+
+struct netdev;
+
+struct netdev_ops {
+    /* 1 with *f filled, 0 when nothing arrived, < 0 when the device failed. */
+    int (*rx)(struct netdev *d, struct netdev_rx *f);
+    /* Returns a buffer to the device; takes effect at the next flush. */
+    void (*rx_release)(struct netdev *d, unsigned buf);
+    /* Receive buffers the device holds right now: when low, the stack should copy frames. */
+    unsigned (*rx_posted)(struct netdev *d);
+    /* -NP_EBUSY when the ring is full: reclaim with tx_done, then try again. */
+    int (*tx)(struct netdev *d, const struct netdev_frag *frags, unsigned n, void *cookie);
+    /* 1 with the cookie of a sent frame, 0 when none. */
+    int (*tx_done)(struct netdev *d, void **cookie);
+    /* Notifies the device of what was queued since the last flush. */
+    void (*flush)(struct netdev *d);
+    /* 1 link up, 0 down. */
+    int (*link)(struct netdev *d);
+};
+
+struct netdev {
+    const struct netdev_ops *ops;
+    void *priv;
+    char name[8];           /* "eth0" */
+    char location[40];
+    char transport[16];
+    uint8_t mac[6];
+    bool mac_generated;     /* the device had none: a locally administered one was made up */
+    uint16_t mtu;
+    bool link_status;       /* the device reports link changes */
+    bool rx_csum;           /* it may vouch for received checksums */
+    unsigned rx_ring;       /* receive buffers in all */
+};
+
+int netdev_register(struct netdev *d);
+unsigned netdev_count(void);
+struct netdev *netdev_get(unsigned i);
+
+/* "52:54:00:12:34:56" */
+void netdev_mac_format(const uint8_t mac[6], char *buf, unsigned size);
+
+#endif

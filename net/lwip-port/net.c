@@ -1,0 +1,260 @@
+/* Network bring-up: the NIC, its link, its address (static, boot loader's ACK, or DHCP), DNS. */
+#include "net/lwip-port/net.h"
+
+#include "arch/x86_64/arch.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/netdev.h"
+#include "kernel/string.h"
+#include "lwip/dhcp.h"
+#include "lwip/dns.h"
+#include "lwip/ip4_addr.h"
+#include "lwip/timeouts.h"
+#include "net/lwip-port/dhcp_ack.h"
+#include "net/lwip-port/netcfg.h"
+#include "net/lwip-port/netif_glue.h"
+
+#define LINK_WAIT_MS        10000
+#define DHCP_TIMEOUT_S      30
+#define ACK_MIN_LEASE_S     600     /* a boot loader's lease shorter than this: ask again */
+#define POLL_BUDGET         64
+
+static struct netif nif;
+static bool nif_added;
+
+void net_poll(void)
+{
+    if (nif_added)
+        netif_glue_poll(&nif, POLL_BUDGET);
+    sys_check_timeouts();
+}
+
+static bool str_ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a, y = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
+        if (x != y)
+            return false;
+    }
+    return *a == *b;
+}
+
+/* nic= names a NIC by name, MAC or location ("pci 0000:00:02.0" as "00:02.0" too). */
+static struct netdev *net_pick(const char *spec)
+{
+    for (unsigned i = 0; i < netdev_count(); i++) {
+        struct netdev *d = netdev_get(i);
+        char mac[24];
+        netdev_mac_format(d->mac, mac, sizeof(mac));
+        const char *loc = NP_STRFN(strchr)(d->location, ' ');
+        loc = loc ? loc + 1 : d->location;
+        if (!spec || str_ieq(spec, d->name) || str_ieq(spec, mac) || str_ieq(spec, loc) ||
+            (NP_STRFN(strncmp)(loc, "0000:", 5) == 0 && str_ieq(spec, loc + 5)))
+            return d;
+    }
+    return NULL;
+}
+
+static void list_nics(void)
+{
+    for (unsigned i = 0; i < netdev_count(); i++) {
+        const struct netdev *d = netdev_get(i);
+        char mac[24];
+        netdev_mac_format(d->mac, mac, sizeof(mac));
+        log_info("nic %s: %s via %s, MAC %s%s, MTU %u, %u receive buffers%s%s\n", d->name, d->location,
+                 d->transport, mac, d->mac_generated ? " (generated)" : "", d->mtu, d->rx_ring,
+                 d->link_status ? ", link status" : "", d->rx_csum ? ", receive checksums" : "");
+    }
+}
+
+/* Waits for the link while running lwIP; false after LINK_WAIT_MS without one. */
+static bool wait_link(void)
+{
+    uint64_t t0 = clock_ms();
+    if (!netif_is_link_up(&nif))
+        log_info("net: %s: waiting for link\n", ((struct netdev *)nif.state)->name);
+    while (!netif_is_link_up(&nif)) {
+        if (clock_ms() - t0 > LINK_WAIT_MS)
+            return false;
+        net_poll();
+    }
+    return true;
+}
+
+static void set_ip4(ip4_addr_t *a, const uint8_t b[4])
+{
+    IP4_ADDR(a, b[0], b[1], b[2], b[3]);
+}
+
+static int config_static(const struct cmdline *cl)
+{
+    const char *ip = cmdline_get(cl, "ip"), *gw = cmdline_get(cl, "gw");
+    uint8_t a[4], m[4], g[4] = { 0 };
+    unsigned prefix;
+    if (netcfg_parse_cidr(ip, a, &prefix))
+        return log_err("error: ip=%s: want ADDRESS/PREFIX, e.g. 192.0.2.10/24\n", ip), -NP_EINVAL;
+    if (gw && netcfg_parse_ipv4(gw, g))
+        return log_err("error: gw=%s: want an IPv4 address\n", gw), -NP_EINVAL;
+    netcfg_prefix_mask(prefix, m);
+    ip4_addr_t addr, mask, gate;
+    set_ip4(&addr, a);
+    set_ip4(&mask, m);
+    set_ip4(&gate, g);
+    netif_set_addr(&nif, &addr, &mask, &gate);
+    return 0;
+}
+
+static int config_dns(const struct cmdline *cl)
+{
+    const char *dns = cmdline_get(cl, "dns");
+    uint8_t list[DNS_MAX_SERVERS][4];
+    if (!dns)
+        return 0;
+    int n = netcfg_parse_ipv4_list(dns, list, DNS_MAX_SERVERS);
+    if (n < 0)
+        return log_err("error: dns=%s: want one or two IPv4 addresses, comma-separated\n", dns), -NP_EINVAL;
+    for (int i = 0; i < n; i++) {
+        ip_addr_t a;
+        IP_ADDR4(&a, list[i][0], list[i][1], list[i][2], list[i][3]);
+        dns_setserver((u8_t)i, &a);
+    }
+    return 0;
+}
+
+/* The boot loader's DHCP ACK, when it was for this NIC and leaves time enough to work. */
+static bool config_from_ack(const struct boot_info *bi, const struct netdev *d)
+{
+    struct dhcp_ack ack;
+    if (!bi->dhcp_ack_len || dhcp_ack_parse(bi->dhcp_ack, bi->dhcp_ack_len, &ack) ||
+        NP_STRFN(memcmp)(ack.chaddr, d->mac, 6) || ack.lease_s < ACK_MIN_LEASE_S)
+        return false;
+    ip4_addr_t addr, mask, gate;
+    set_ip4(&addr, ack.addr);
+    set_ip4(&mask, ack.mask);
+    set_ip4(&gate, ack.router);
+    netif_set_addr(&nif, &addr, &mask, &gate);
+    for (unsigned i = 0; i < ack.ndns && i < DNS_MAX_SERVERS; i++) {
+        ip_addr_t a;
+        IP_ADDR4(&a, ack.dns[i][0], ack.dns[i][1], ack.dns[i][2], ack.dns[i][3]);
+        dns_setserver((u8_t)i, &a);
+    }
+    log_info("net: using the DHCP ACK the boot loader received (lease %u s)\n", (unsigned)ack.lease_s);
+    return true;
+}
+
+static enum np_exit config_dhcp(const struct cmdline *cl)
+{
+    uint64_t secs = DHCP_TIMEOUT_S;
+    const char *t = cmdline_get(cl, "dhcp_timeout");
+    if (t && (cmdline_parse_u64(t, &secs) || secs == 0 || secs > 3600)) {
+        log_err("error: dhcp_timeout=%s: want seconds, 1 to 3600\n", t);
+        return NP_EXIT_USAGE;
+    }
+    dhcp_start(&nif);
+    uint64_t t0 = clock_ms();
+    while (!dhcp_supplied_address(&nif)) {
+        if (clock_ms() - t0 > secs * 1000) {
+            log_err("error: dhcp: no lease on %s within %llu s: no DHCP server answered\n",
+                    ((struct netdev *)nif.state)->name, (unsigned long long)secs);
+            return NP_EXIT_DHCP;
+        }
+        net_poll();
+    }
+    return NP_EXIT_OK;
+}
+
+static void print_config(const char *how, uint64_t t0_us)
+{
+    char ip[16], mask[16], gw[16], dns[16] = "none";
+    np_strlcpy(ip, ip4addr_ntoa(netif_ip4_addr(&nif)), sizeof(ip));
+    np_strlcpy(mask, ip4addr_ntoa(netif_ip4_netmask(&nif)), sizeof(mask));
+    np_strlcpy(gw, ip4addr_ntoa(netif_ip4_gw(&nif)), sizeof(gw));
+    const ip_addr_t *d0 = dns_getserver(0);
+    if (!ip_addr_isany(d0))
+        np_strlcpy(dns, ipaddr_ntoa(d0), sizeof(dns));
+    uint64_t now = clock_us();
+    log_info("net: %s up: %s netmask %s gw %s dns %s (%s) in %llu ms, %llu ms after kernel entry\n",
+             ((struct netdev *)nif.state)->name, ip, mask, gw, dns, how,
+             (unsigned long long)((now - t0_us) / 1000), (unsigned long long)(now / 1000));
+}
+
+enum np_exit net_up(const struct cmdline *cl, const struct boot_info *bi)
+{
+    const char *spec = cmdline_get(cl, "nic");
+    list_nics();
+    struct netdev *d = net_pick(spec);
+    if (!d) {
+        if (spec)
+            log_err("error: nic=%s matches no network device\n", spec);
+        else
+            log_err("error: no network device found\n");
+        return NP_EXIT_NET;
+    }
+    uint64_t t0 = clock_us();
+    if (netif_glue_add(&nif, d))
+        return log_err("error: net: cannot attach %s to the stack\n", d->name), NP_EXIT_NET;
+    nif_added = true;
+    netif_set_up(&nif);
+    if (!wait_link())
+        return log_err("error: net: %s: no link after %d s\n", d->name, LINK_WAIT_MS / 1000), NP_EXIT_NET;
+    const char *how = "dhcp";
+    if (cmdline_get(cl, "ip")) {
+        if (config_static(cl))
+            return NP_EXIT_USAGE;
+        how = "static";
+    } else if (config_from_ack(bi, d)) {
+        how = "boot loader's DHCP ACK";
+    } else {
+        enum np_exit e = config_dhcp(cl);
+        if (e != NP_EXIT_OK)
+            return e;
+    }
+    if (config_dns(cl))
+        return NP_EXIT_USAGE;
+    print_config(how, t0);
+    return NP_EXIT_OK;
+}
+
+/*
+ * One lookup at a time. The record is static and tagged: a lookup we gave up on may still
+ * answer later, and its answer must land nowhere harmful and count for nothing.
+ */
+static struct {
+    uintptr_t tag;
+    bool done, found;
+    ip_addr_t addr;
+} resolving;
+
+static void resolve_cb(const char *name, const ip_addr_t *ip, void *arg)
+{
+    (void)name;
+    if ((uintptr_t)arg != resolving.tag)
+        return;     /* a lookup that already timed out */
+    resolving.done = true;
+    if (ip) {
+        resolving.found = true;
+        resolving.addr = *ip;
+    }
+}
+
+int net_resolve(const char *name, ip_addr_t *out, uint32_t timeout_ms)
+{
+    if (ipaddr_aton(name, out))
+        return 0;
+    resolving.tag++;
+    resolving.done = resolving.found = false;
+    err_t e = dns_gethostbyname(name, out, resolve_cb, (void *)resolving.tag);
+    if (e == ERR_OK)
+        return 0;
+    if (e != ERR_INPROGRESS)
+        return -NP_EINVAL;
+    uint64_t t0 = clock_ms();
+    while (!resolving.done && clock_ms() - t0 < timeout_ms)
+        net_poll();
+    if (!resolving.done)
+        return -NP_ETIMEDOUT;
+    if (!resolving.found)
+        return -NP_ENOENT;
+    *out = resolving.addr;
+    return 0;
+}
