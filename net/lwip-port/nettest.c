@@ -6,6 +6,7 @@
 #include "kernel/string.h"
 #include "lwip/tcp.h"
 #include "net/lwip-port/net.h"
+#include "net/lwip-port/netif_glue.h"
 
 #define ACCEPT_TIMEOUT_MS   120000
 #define IDLE_TIMEOUT_MS     30000
@@ -121,6 +122,10 @@ static void nt_report(void)
              nt.mode == NT_SINK ? "received" : "echoed", (unsigned long long)nt.bytes,
              (unsigned long long)(us / 1000000), (unsigned long long)(us / 1000 % 1000),
              (unsigned long long)(kbps / 1000), (unsigned long long)(kbps % 1000));
+    const struct netif_stats *st = netif_glue_stats();
+    log_info("nettest: frames in %lu (copied %lu, bad checksum %lu, dropped %lu), out %lu "
+             "(ring full %lu, linearized %lu)\n", st->rx_frames, st->rx_copied, st->rx_bad_csum,
+             st->rx_dropped, st->tx_frames, st->tx_busy, st->tx_linearized);
 }
 
 static enum np_exit nt_serve(enum nt_mode mode, uint16_t port)

@@ -82,6 +82,50 @@ def report(name, res, problems, workdir, extra=""):
     return 0
 
 
+class Live:
+    """A QEMU run the test talks to while it runs: serial to a file, watched for patterns."""
+
+    def __init__(self, argv, workdir, timeout):
+        self.serial_path = os.path.join(workdir, "serial.log")
+        open(self.serial_path, "w").close()
+        i = argv.index("stdio")     # the serial goes to a file we can read while QEMU runs
+        self.argv = argv[:i] + [f"file:{self.serial_path}"] + argv[i + 1:]
+        self.deadline = time.monotonic() + timeout
+        self.start = time.monotonic()
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def serial(self):
+        with open(self.serial_path, "rb") as f:
+            return f.read().decode("utf-8", "replace").replace("\r\n", "\n")
+
+    def wait_for(self, pattern, timeout=60):
+        """Waits until the serial log matches; None when QEMU exits or time runs out first."""
+        import re
+        end = min(self.deadline, time.monotonic() + timeout)
+        while time.monotonic() < end:
+            m = re.search(pattern, self.serial())
+            if m:
+                return m
+            if self.proc.poll() is not None:
+                return re.search(pattern, self.serial())
+            time.sleep(0.02)
+        return None
+
+    def finish(self):
+        """Waits for QEMU to exit by itself until the run's deadline, then kills it."""
+        timed_out = False
+        try:
+            out, _ = self.proc.communicate(timeout=max(0.1, self.deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, _ = self.proc.communicate()
+            timed_out = True
+        serial = self.serial() + out.decode("utf-8", "replace")
+        return Result(self.proc.returncode, serial, time.monotonic() - self.start, timed_out,
+                      self.argv)
+
+
 def run(argv, timeout):
     """Runs QEMU; a run past its timeout is killed and reported, never left behind."""
     start = time.monotonic()
