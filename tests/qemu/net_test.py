@@ -211,6 +211,29 @@ def link_flap(args):
     return res, problems, ""
 
 
+def pxe_uefi_ack(args):
+    """UEFI PXE: OVMF fetches GRUB's core.efi over QEMU's TFTP; GRUB passes its DHCP ACK."""
+    import shutil
+    import subprocess
+    tree = os.path.join(args.workdir, "tftp")
+    shutil.rmtree(tree, ignore_errors=True)
+    subprocess.run(["grub-mknetdir", f"--net-directory={tree}", "--subdir=boot/grub",
+                    "-d", "/usr/lib/grub/x86_64-efi"], check=True, capture_output=True)
+    shutil.copy(os.path.join(args.kernel_dir, "netplant.elf"), os.path.join(tree, "boot"))
+    with open(os.path.join(tree, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write("set timeout=0\nmenuentry netplant {\n"
+                "  multiboot2 /boot/netplant.elf qemu_exit=on nettest=lease\n  boot\n}\n")
+    nd = f"user,tftp={tree},bootfile=boot/grub/x86_64-efi/core.efi"
+    argv = qemu.base_args("q35", "256M") + qemu.uefi_args(args.workdir) + [
+        "-netdev", f"{nd},id=n0", "-device", "virtio-net-pci,netdev=n0", "-boot", "n"]
+    res = qemu.run(argv, 120)
+    problems = []
+    expect_exit(res, "ok", problems)
+    expect_log(res, [r"net: the loader passed a DHCP ACK", r"net: using the DHCP ACK the boot loader",
+                     LEASE.replace(r"(\w[^)]*)", "boot loader's DHCP ACK")], problems)
+    return res, problems, ""
+
+
 CASES = {
     "lease-q35-modern": simple(Q35, "nettest=lease", "ok", [LEASE, r"via pci-modern"]),
     "lease-pc-legacy": simple(PC, "nettest=lease", "ok", [LEASE, r"via pci-legacy"]),
@@ -226,6 +249,7 @@ CASES = {
     "no-nic": simple(Q35, "nettest=lease", "net", [r"error: no network device found"], netdevs=()),
     "bad-ip": simple(Q35, "nettest=lease ip=10.0.2.300/24", "usage", [r"error: ip=10\.0\.2\.300/24"]),
     "link-flap": link_flap,
+    "pxe-uefi-ack": pxe_uefi_ack,
     "sink-q35-256M": tcp(Q35, "sink", 256),
     "sink-microvm-mmio2-64M": tcp(MICROVM, "sink", 64, extra=("-global", "virtio-mmio.force-legacy=false")),
     "echo-q35-128M": tcp(Q35, "echo", 128),
