@@ -43,7 +43,7 @@ function(np_add_fuzzer name max_len)
     DEPENDS ${src} ${ARGN} ${NP_FUZZ_HEADERS}
     COMMENT "clang libFuzzer: fuzz_${name}"
     VERBATIM)
-  add_custom_target(fuzz_${name} ALL DEPENDS ${exe})
+  add_custom_target(build_fuzz_${name} ALL DEPENDS ${exe})   # not fuzz_NAME: Ninja would clash
   # New inputs go to the build's corpus (first directory), never into the committed seeds;
   # crash-* files land in the working directory.
   set(work ${CMAKE_CURRENT_BINARY_DIR}/work/${name})

@@ -71,6 +71,10 @@ struct virtio_feature {
  * The driver then sets up its queues and calls virtio_dev_ready. Sets FAILED on any error.
  */
 int virtio_dev_start(struct virtio_dev *d, const struct virtio_feature *supported, size_t n);
+/* The same, letting the driver drop accepted features after reading config, before FEATURES_OK. */
+typedef void (*virtio_feature_filter)(struct virtio_dev *d, uint64_t *accepted);
+int virtio_dev_start_filtered(struct virtio_dev *d, const struct virtio_feature *supported, size_t n,
+                              virtio_feature_filter filter);
 void virtio_dev_ready(struct virtio_dev *d);
 void virtio_dev_fail(struct virtio_dev *d);
 /* -NP_EIO when the device has set DEVICE_NEEDS_RESET or FAILED. */

@@ -39,6 +39,12 @@ void virtio_dev_fail(struct virtio_dev *d)
 
 int virtio_dev_start(struct virtio_dev *d, const struct virtio_feature *supported, size_t n)
 {
+    return virtio_dev_start_filtered(d, supported, n, NULL);
+}
+
+int virtio_dev_start_filtered(struct virtio_dev *d, const struct virtio_feature *supported, size_t n,
+                              virtio_feature_filter filter)
+{
     /* 1. Reset. */
     d->ops->reset(d);
     int err = wait_reset(d);
@@ -54,6 +60,8 @@ int virtio_dev_start(struct virtio_dev *d, const struct virtio_feature *supporte
     err = virtio_features_negotiate(d->ops->get_features(d), supported, n, d->ops->modern, &d->features);
     if (err)
         goto fail;
+    if (filter)
+        filter(d, &d->features);
     d->ops->set_features(d, d->features);
     /* 5-6. Modern devices confirm the set; legacy ones have no such step. */
     if (d->ops->modern) {

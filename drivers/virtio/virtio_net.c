@@ -40,6 +40,8 @@
 #define VNET_QUEUE_MAX              256
 #define VNET_MAX_DEVS               4
 #define ETH_OVERHEAD                18  /* header 14 + one VLAN tag 4 */
+#define VNET_MTU_MIN                68  /* IPv4's minimum */
+#define VNET_MTU_MAX                9000    /* jumbo frames; beyond that our buffers get large */
 
 /*
  * CSUM (checksum offload on transmit) is not asked for: the device would need the pseudo-header
@@ -101,8 +103,9 @@ static int vnet_rx(struct netdev *nd, struct netdev_rx *f)
         if (v->rx_skip) {
             v->rx_skip--;           /* the tail of a frame we could not take */
         } else if (nbufs > 1) {
-            v->rx_skip = nbufs - 1u;    /* buffers fit a whole frame: this cannot happen unless
-                                           the device merges anyway; drop it whole */
+            /* Our buffers fit a whole frame, so the device merged anyway: drop the frame whole,
+               but never believe a count the ring could not hold. */
+            v->rx_skip = nbufs <= v->rxq.size ? nbufs - 1u : 0;
         } else if (len >= v->hdr_len + 14) {
             f->data = b + v->hdr_len;
             f->len = len - v->hdr_len;
@@ -191,7 +194,7 @@ static int vnet_read_config(struct vnet *v)
         err = virtio_config_read(d, VNET_CFG_MTU, &mtu, 2);
     if (err)
         return err;
-    v->nd.mtu = mtu >= 576 && mtu <= 9000 ? mtu : 1500;
+    v->nd.mtu = virtio_has(d, VIRTIO_NET_F_MTU) ? mtu : 1500;   /* vnet_filter checked the range */
     /* VERSION_1 and MRG_RXBUF both give the 12-byte header; legacy without them 10 (5.1.6). */
     v->hdr_len = virtio_has(d, VIRTIO_F_VERSION_1) || virtio_has(d, VIRTIO_NET_F_MRG_RXBUF)
                  ? VNET_HDR_LEN : VNET_HDR_LEN_LEGACY;
@@ -222,6 +225,18 @@ static int vnet_setup_queues(struct vnet *v)
     return 0;
 }
 
+/*
+ * Before FEATURES_OK (3.1.1 allows config reads then): an MTU outside what our buffers take
+ * means we must not accept the MTU feature, whose contract is frames and buffers of that size.
+ */
+static void vnet_filter(struct virtio_dev *d, uint64_t *accepted)
+{
+    uint16_t mtu = 0;
+    if ((*accepted >> VIRTIO_NET_F_MTU & 1) &&
+        (virtio_config_read(d, VNET_CFG_MTU, &mtu, 2) || mtu < VNET_MTU_MIN || mtu > VNET_MTU_MAX))
+        *accepted &= ~(1ull << VIRTIO_NET_F_MTU);
+}
+
 int virtio_net_attach(struct virtio_dev *d)
 {
     if (n_vnets == VNET_MAX_DEVS)
@@ -229,7 +244,8 @@ int virtio_net_attach(struct virtio_dev *d)
     struct vnet *v = &vnets[n_vnets];
     NP_STRFN(memset)(v, 0, sizeof(*v));
     v->vdev = d;
-    int err = virtio_dev_start(d, vnet_features, sizeof(vnet_features) / sizeof(vnet_features[0]));
+    int err = virtio_dev_start_filtered(d, vnet_features, sizeof(vnet_features) / sizeof(vnet_features[0]),
+                                        vnet_filter);
     if (!err)
         err = vnet_read_config(v);
     if (!err)

@@ -4,6 +4,7 @@
  * holding many, e.g. out-of-order TCP segments), frames are copied into pool pbufs instead
  * and their buffers go back at once, so the ring never runs dry.
  * Transmit gathers the pbuf chain into the ring and keeps a reference until the device is done.
+ * netplant uses one NIC at a time: the receive wrappers, stats and link clock are per module.
  */
 #include "net/lwip-port/netif_glue.h"
 
@@ -67,7 +68,12 @@ static void rx_one(struct netif *nif, struct netdev *d, const struct netdev_rx *
         d->ops->rx_release(d, f->buf);
         return;
     }
-    struct pbuf *p = f->len <= 0xFFFF ? rx_pbuf_make(d, f) : NULL;
+    if (f->len > 0xFFFF) {      /* no pbuf holds it; the buffer still goes back */
+        stats.rx_dropped++;
+        d->ops->rx_release(d, f->buf);
+        return;
+    }
+    struct pbuf *p = rx_pbuf_make(d, f);
     if (!p) {
         stats.rx_dropped++;
         return;
@@ -158,9 +164,13 @@ static err_t glue_init(struct netif *nif)
     nif->hwaddr_len = ETH_HWADDR_LEN;
     NP_STRFN(memcpy)(nif->hwaddr, d->mac, ETH_HWADDR_LEN);
     nif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
-    /* Generate every checksum; check them in lwIP only when the device never vouches. */
-    NETIF_SET_CHECKSUM_CTRL(nif, d->rx_csum ? NETIF_CHECKSUM_GEN_IP | NETIF_CHECKSUM_GEN_UDP |
-                                                  NETIF_CHECKSUM_GEN_TCP | NETIF_CHECKSUM_GEN_ICMP
+    /*
+     * Generate every checksum. A device's DATA_VALID covers TCP and UDP only (as Linux reads
+     * it), so when it may vouch, lwIP skips just those two checks; rx_one checks them for the
+     * frames it did not vouch for. IP and ICMP are always lwIP's to check.
+     */
+    NETIF_SET_CHECKSUM_CTRL(nif, d->rx_csum ? NETIF_CHECKSUM_ENABLE_ALL &
+                                                  ~(NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP)
                                             : NETIF_CHECKSUM_ENABLE_ALL);
     /* No status from the device: assume a cable. Else start from what it says now. */
     if (!d->link_status || d->ops->link(d) == 1)
