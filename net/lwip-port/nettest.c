@@ -11,6 +11,8 @@
 #define ACCEPT_TIMEOUT_MS   120000
 #define IDLE_TIMEOUT_MS     30000
 #define RESOLVE_TIMEOUT_MS  10000
+#define DRAIN_TIMEOUT_MS    10000   /* for the peer to acknowledge the last bytes */
+#define LINGER_MS           500     /* for QEMU's user network to hand them to the host */
 
 enum nt_mode { NT_SINK, NT_ECHO };
 
@@ -24,6 +26,19 @@ static struct {
 
 static void nt_finish(bool failed)
 {
+    nt.failed = failed;
+    nt.done = true;
+}
+
+/*
+ * Closes the connection only once the peer has acknowledged every byte sent, then keeps the
+ * network running a moment: ending the machine earlier can lose data still on its way out.
+ */
+static void nt_close(void)
+{
+    uint64_t t0 = clock_ms();
+    while (nt.pcb && (nt.pcb->unsent || nt.pcb->unacked) && clock_ms() - t0 < DRAIN_TIMEOUT_MS)
+        net_poll();
     if (nt.pcb) {
         tcp_arg(nt.pcb, NULL);
         tcp_recv(nt.pcb, NULL);
@@ -33,8 +48,8 @@ static void nt_finish(bool failed)
             tcp_abort(nt.pcb);
         nt.pcb = NULL;
     }
-    nt.failed = failed;
-    nt.done = true;
+    for (t0 = clock_ms(); clock_ms() - t0 < LINGER_MS;)
+        net_poll();
 }
 
 /* Echo: write back as much as the send buffer takes, acknowledging only what was written. */
@@ -150,6 +165,7 @@ static enum np_exit nt_serve(enum nt_mode mode, uint16_t port)
     }
     if (nt.listener)
         tcp_close(nt.listener);
+    nt_close();
     if (nt.failed)
         return NP_EXIT_NET;
     nt_report();
