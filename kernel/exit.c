@@ -8,6 +8,7 @@
 #include "kernel/printf.h"
 
 void abort(void);
+void np_assert_fail(const char *expr, const char *file, int line);
 
 static uint16_t qemu_exit_port;
 static enum np_then then_ok = NP_THEN_REBOOT;
@@ -58,4 +59,10 @@ void panic(const char *fmt, ...)
 void abort(void)
 {
     panic("abort() called");
+}
+
+/* Third-party code's assert(): a panic naming the expression and where it is. */
+void np_assert_fail(const char *expr, const char *file, int line)
+{
+    panic("assertion \"%s\" failed at %s:%d", expr, file, line);
 }

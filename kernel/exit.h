@@ -19,7 +19,12 @@
     X(NP_EXIT_VERIFY,   7, "verify") \
     X(NP_EXIT_NET,      8, "net") \
     X(NP_EXIT_DHCP,     9, "dhcp") \
-    X(NP_EXIT_DNS,      10, "dns")
+    X(NP_EXIT_DNS,      10, "dns") \
+    X(NP_EXIT_HTTP,     11, "http") \
+    X(NP_EXIT_HASH,     12, "hash") \
+    X(NP_EXIT_TOOBIG,   13, "toobig") \
+    X(NP_EXIT_CONNECT,  14, "connect") \
+    X(NP_EXIT_SHORT,    15, "short")
 
 enum np_exit {
 #define NP_EXIT_ENUM(name, value, text) name = value,

@@ -13,6 +13,7 @@
 #include "drivers/virtio/virtio_probe.h"
 #include "kernel/blkdev.h"
 #include "kernel/disktest.h"
+#include "kernel/install.h"
 #include "net/lwip-port/lwip_port.h"
 #include "net/lwip-port/net.h"
 #include "net/lwip-port/nettest.h"
@@ -40,6 +41,11 @@ static const struct cmdline_key known_keys[] = {
     { "dns", "ADDRESS[,ADDRESS]: DNS servers (override DHCP's)" },
     { "dhcp_timeout", "seconds to wait for a DHCP lease (default 30)" },
     { "nettest", "lease|sink:PORT|echo:PORT|resolve:NAME: network test modes" },
+    { "url", "http://HOST[:PORT]/PATH: the image to install onto the disk" },
+    { "sha256", "64 hex digits: the image's SHA-256; the install fails if it differs" },
+    { "retries", "attempts after the first on connection errors and 408/429/5xx (default 5)" },
+    { "timeout", "seconds without a byte before a connection counts as dead (default 30)" },
+    { "verify", "none|readback: read the written image back and hash it again" },
 };
 
 void kmain(uint32_t magic, uint32_t info);
@@ -257,6 +263,8 @@ void kmain(uint32_t magic, uint32_t info)
         enum np_exit e = net_up(&cmdline, &boot_info);
         np_finish(e != NP_EXIT_OK ? e : nettest_run(nt));
     }
+    if (cmdline_get(&cmdline, "url"))
+        np_finish(install_run(&cmdline, &boot_info));
     log_info("nothing to do: no job on the command line\n");
     np_finish(NP_EXIT_OK);
 }

@@ -1,0 +1,444 @@
+/*
+ * url= onto the disk: the first MiB is held back in memory and the disk's first MiB zeroed as
+ * soon as the image is known to be longer; the rest streams through the sector ring; after the
+ * last byte the ring is flushed, the SHA-256 compared, and only then is the first MiB written.
+ * A failed or unverified install never leaves a disk that looks bootable.
+ */
+#include "kernel/install.h"
+
+#include "arch/x86_64/arch.h"
+#include "kernel/blkdev.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/kmem.h"
+#include "kernel/printf.h"
+#include "kernel/sring.h"
+#include "kernel/string.h"
+#include "mbedtls/sha256.h"
+#include "net/http/http_get.h"
+#include "net/http/http_resp.h"
+#include "net/lwip-port/net.h"
+#include "lwip/opt.h"
+
+#define HOLD_BYTES      (1u << 20)
+#define RING_BYTES      (8u << 20)
+#define CHUNK_MAX       (1u << 20)
+#define DISK_STALL_US   30000000ull
+#define PROGRESS_US     1000000ull
+
+/* The ring must hold a whole TCP window beyond what it lends back early (see ring_credit). */
+_Static_assert(RING_BYTES >= 4 * TCP_WND, "the ring is the receive buffer: keep it well above TCP_WND");
+
+static struct {
+    struct blkdev *disk;
+    struct sring ring;
+    struct blk_req req[SRING_MAX_IO];
+    uint8_t *hold, *zero;
+    uint64_t pos;           /* image bytes received (the stream's offset) */
+    uint64_t total;
+    bool zeroed;
+    int pending;            /* a ring write the device had no room for yet, or -1 */
+    uint64_t ring_in;       /* bytes appended to the ring in this stream */
+    uint64_t ring_credited; /* of those, how many TCP was told it may send again */
+    mbedtls_sha256_context sha;
+    enum np_exit status;    /* set by the sink when it refuses; 0 otherwise */
+    char error[160];
+    uint64_t t0_us, last_progress_us, last_done_us;
+} in;
+
+static void req_done(struct blk_req *r)
+{
+    (void)r;    /* completion is read from r->status in pump: nothing to do here */
+}
+
+static int disk_fail(struct blk_req *r, const char *what)
+{
+    np_snprintf(in.error, sizeof(in.error), "disk %s: %s failed at sector %llu: %s", in.disk->name, what,
+                (unsigned long long)(r->offset / 512), np_strerror(r->status));
+    in.status = NP_EXIT_DISK;
+    return -1;
+}
+
+/* One synchronous request, split to the device's maximum, bounded in time. */
+static int disk_sync(enum blk_op op, uint64_t off, void *buf, size_t len)
+{
+    static struct blk_req r;
+    size_t done = 0;
+    do {
+        size_t n = len - done < in.disk->max_transfer ? len - done : in.disk->max_transfer;
+        r = (struct blk_req){ op, off + done, (uint8_t *)buf + done, n, 1, req_done, NULL };
+        int err = blkdev_submit(in.disk, &r);
+        for (uint64_t t0 = clock_us(); !err && r.status == 1;) {
+            /* status stays 1 until the driver writes the outcome */
+            if (blkdev_poll(in.disk) < 0 || clock_us() - t0 > DISK_STALL_US)
+                err = -NP_ETIMEDOUT;
+        }
+        if (err)
+            r.status = err;
+        if (r.status)
+            return disk_fail(&r, op == BLK_READ ? "read" : op == BLK_FLUSH ? "flush" : "write");
+        done += n;
+    } while (done < len);
+    return 0;
+}
+
+static int disk_flush(void)
+{
+    return in.disk->can_flush ? disk_sync(BLK_FLUSH, 0, NULL, 0) : 0;
+}
+
+static void progress(bool force)
+{
+    uint64_t now = clock_us();
+    if (!force && now - in.last_progress_us < PROGRESS_US)
+        return;
+    in.last_progress_us = now;
+    uint64_t us = now - in.t0_us ? now - in.t0_us : 1, mbps1000 = in.pos * 1000 / us;
+    if (in.total != HTTP_LEN_UNKNOWN && in.total) {
+        uint64_t eta = mbps1000 ? (in.total - in.pos) / (mbps1000 * 1000) : 0;   /* bytes/ms * 1000 */
+        log_info("progress: %llu of %llu MiB (%llu%%), %llu.%01llu MB/s, ETA %llu s\n",
+                 (unsigned long long)(in.pos >> 20), (unsigned long long)(in.total >> 20),
+                 (unsigned long long)(in.pos * 100 / in.total), (unsigned long long)(mbps1000 / 1000),
+                 (unsigned long long)(mbps1000 / 100 % 10), (unsigned long long)eta);
+    } else {
+        log_info("progress: %llu MiB, %llu.%01llu MB/s\n", (unsigned long long)(in.pos >> 20),
+                 (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10));
+    }
+}
+
+/*
+ * Lends TCP window back for ring bytes early: the sender may then have at most TCP_WND bytes
+ * more in flight than were credited, so crediting up to (written + ring size - TCP_WND) keeps
+ * every byte it can still send fitting in the ring. While the disk keeps up the window stays
+ * open; when it falls a ring behind, credit waits for completed writes, and TCP's window is
+ * the brake.
+ */
+static void ring_credit(void)
+{
+    uint64_t written = in.ring.done - in.ring.start;
+    uint64_t limit = written + in.ring.size - TCP_WND;
+    uint64_t upto = in.ring_in < limit ? in.ring_in : limit;
+    if (upto > in.ring_credited) {
+        http_get_release((size_t)(upto - in.ring_credited));
+        in.ring_credited = upto;
+    }
+}
+
+/* Hands one ring write to the disk; a full device queue leaves it pending for the next turn. */
+static int submit(unsigned slot)
+{
+    int err = blkdev_submit(in.disk, &in.req[slot]);
+    in.pending = err == -NP_EBUSY ? (int)slot : -1;
+    if (err && err != -NP_EBUSY) {
+        in.req[slot].status = err;
+        return disk_fail(&in.req[slot], "write");
+    }
+    return 0;
+}
+
+/* Submits ring writes, reaps completions, frees ring space back to TCP. */
+static int pump(bool final)
+{
+    unsigned slot;
+    uint64_t off;
+    void *data;
+    size_t len, pad;
+    if (in.pending >= 0 && submit((unsigned)in.pending))
+        return -1;
+    while (in.pending < 0 && sring_next(&in.ring, final, &slot, &off, &data, &len, &pad) == 1) {
+        if (pad)
+            log_info("install: the image ends inside a block: %zu zero bytes pad it\n", pad);
+        in.req[slot] = (struct blk_req){ BLK_WRITE, off, data, len, 1, req_done, NULL };
+        if (submit(slot))
+            return -1;
+    }
+    if (blkdev_poll(in.disk) < 0) {
+        np_snprintf(in.error, sizeof(in.error), "disk %s stopped working", in.disk->name);
+        in.status = NP_EXIT_DISK;
+        return -1;
+    }
+    for (unsigned i = 0; i < SRING_MAX_IO; i++) {
+        struct blk_req *r = &in.req[i];
+        if (!in.ring.io[i].busy || in.ring.io[i].complete || r->status == 1 || (int)i == in.pending)
+            continue;
+        if (r->status)
+            return disk_fail(r, "write");
+        if (sring_complete(&in.ring, i))
+            ring_credit();
+        in.last_done_us = clock_us();
+    }
+    progress(false);
+    return 0;
+}
+
+static int sink_pump(void *ctx, const char **why)
+{
+    (void)ctx;
+    int err = pump(false);
+    if (err)
+        *why = in.error;
+    return err;
+}
+
+/* Waits until every write handed out has completed. */
+static int drain(bool final)
+{
+    in.last_done_us = clock_us();
+    while (!sring_idle(&in.ring)) {
+        if (pump(final))
+            return -1;
+        if (clock_us() - in.last_done_us > DISK_STALL_US) {
+            np_snprintf(in.error, sizeof(in.error), "disk %s: writes stopped completing", in.disk->name);
+            in.status = NP_EXIT_DISK;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int sink_begin(void *ctx, uint64_t offset, uint64_t total)
+{
+    (void)ctx;
+    uint64_t cap = in.disk->size;
+    if (total != HTTP_LEN_UNKNOWN && total > cap) {
+        np_snprintf(in.error, sizeof(in.error), "the image is %llu bytes but disk %s holds %llu; nothing written",
+                    (unsigned long long)total, in.disk->name, (unsigned long long)cap);
+        in.status = NP_EXIT_TOOBIG;
+        return -1;
+    }
+    in.total = total;
+    if (offset && offset == in.pos)
+        return 0;   /* a resume: the stream goes on where it stopped */
+    /* From byte 0 (a start, or a restart): writes of the old stream finish before new ones. */
+    if (drain(false))
+        return -1;
+    sring_init(&in.ring, in.ring.buf, in.ring.size, in.ring.chunk, in.ring.block, HOLD_BYTES, cap);
+    in.pos = 0;
+    in.ring_in = in.ring_credited = 0;
+    mbedtls_sha256_free(&in.sha);
+    mbedtls_sha256_init(&in.sha);
+    mbedtls_sha256_starts_ret(&in.sha, 0);
+    return 0;
+}
+
+static int sink_data(void *ctx, const uint8_t *p, size_t len, const char **why)
+{
+    (void)ctx;
+    mbedtls_sha256_update_ret(&in.sha, p, len);
+    while (len) {
+        if (in.pos < HOLD_BYTES) {
+            size_t n = HOLD_BYTES - in.pos < len ? (size_t)(HOLD_BYTES - in.pos) : len;
+            NP_STRFN(memcpy)(in.hold + in.pos, p, n);
+            http_get_release(n);    /* held bytes take no ring space */
+            in.pos += n, p += n, len -= n;
+            continue;
+        }
+        if (!in.zeroed) {
+            /* Longer than 1 MiB: blank the start now, so a broken install cannot boot. */
+            if (disk_sync(BLK_WRITE, 0, in.zero, HOLD_BYTES) || disk_flush())
+                return *why = in.error, -1;
+            in.zeroed = true;
+        }
+        if (in.pos + len > in.disk->size) {
+            np_snprintf(in.error, sizeof(in.error), "the image is larger than disk %s (%llu bytes); stopped there",
+                        in.disk->name, (unsigned long long)in.disk->size);
+            in.status = NP_EXIT_TOOBIG;
+            return *why = in.error, -1;
+        }
+        size_t n = sring_append(&in.ring, p, len);
+        in.pos += n, p += n, len -= n;
+        in.ring_in += n;
+        ring_credit();
+        if (len && pump(false))     /* the ring is full: write some out, then go on */
+            return *why = in.error, -1;
+    }
+    return 0;
+}
+
+static int setup(const struct cmdline *cl)
+{
+    const char *spec = cmdline_get(cl, "disk");
+    unsigned i;
+    int err = blkdev_select(blkdev_all(), blkdev_count(), spec, &i);
+    if (err == -NP_EINVAL)
+        np_snprintf(in.error, sizeof(in.error), "%u disks found; say which one to write with disk=", blkdev_count());
+    else if (err)
+        np_snprintf(in.error, sizeof(in.error), spec ? "disk=%s matches no single disk" : "no disk found",
+                    spec ? spec : "");
+    if (err)
+        return -1;
+    in.disk = blkdev_get(i);
+    if (in.disk->read_only) {
+        np_snprintf(in.error, sizeof(in.error), "disk %s is read-only", in.disk->name);
+        return -1;
+    }
+    uint32_t chunk = in.disk->max_transfer < CHUNK_MAX ? in.disk->max_transfer : CHUNK_MAX;
+    chunk -= chunk % in.disk->block_size;
+    uint64_t ring_pa, hold_pa, zero_pa;
+    size_t ring = RING_BYTES - RING_BYTES % chunk;
+    if (!chunk || kmem_alloc_pages(ring / PAGE_SIZE + 1, PAGE_SIZE, 4ull << 30, &ring_pa) ||
+        kmem_alloc_pages(HOLD_BYTES / PAGE_SIZE, PAGE_SIZE, 4ull << 30, &hold_pa) ||
+        kmem_alloc_pages(HOLD_BYTES / PAGE_SIZE, PAGE_SIZE, 4ull << 30, &zero_pa)) {
+        np_snprintf(in.error, sizeof(in.error), "not enough memory for the disk buffers");
+        return -1;
+    }
+    in.hold = (uint8_t *)(uintptr_t)hold_pa;
+    in.zero = (uint8_t *)(uintptr_t)zero_pa;
+    NP_STRFN(memset)(in.zero, 0, HOLD_BYTES);
+    return sring_init(&in.ring, (uint8_t *)(uintptr_t)ring_pa, ring, chunk, in.disk->block_size, HOLD_BYTES,
+                      in.disk->size);
+}
+
+static void hex(const uint8_t d[32], char out[65])
+{
+    for (int i = 0; i < 32; i++)
+        np_snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* The held first MiB, padded to a block: written last, after the hash matched. */
+static int write_head(void)
+{
+    size_t n = in.pos < HOLD_BYTES ? (size_t)in.pos : HOLD_BYTES;
+    size_t padded = (n + in.disk->block_size - 1) / in.disk->block_size * in.disk->block_size;
+    if (padded > in.disk->size)
+        return -1;
+    NP_STRFN(memset)(in.hold + n, 0, padded - n);
+    if (n < padded && in.pos < HOLD_BYTES)
+        log_info("install: the image ends inside a block: %zu zero bytes pad it\n", padded - n);
+    return disk_sync(BLK_WRITE, 0, in.hold, padded) || disk_flush() ? -1 : 0;
+}
+
+/* verify=readback: the image as the disk holds it now, hashed again. */
+static int readback(const uint8_t want[32])
+{
+    mbedtls_sha256_context c;
+    uint8_t got[32];
+    mbedtls_sha256_init(&c);
+    mbedtls_sha256_starts_ret(&c, 0);
+    for (uint64_t off = 0; off < in.pos;) {
+        size_t n = in.pos - off < in.ring.chunk ? (size_t)(in.pos - off) : in.ring.chunk;
+        size_t whole = (n + in.disk->block_size - 1) / in.disk->block_size * in.disk->block_size;
+        if (disk_sync(BLK_READ, off, in.ring.buf, whole))
+            return -1;
+        mbedtls_sha256_update_ret(&c, in.ring.buf, n);
+        off += n;
+    }
+    mbedtls_sha256_finish_ret(&c, got);
+    mbedtls_sha256_free(&c);
+    if (NP_STRFN(memcmp)(got, want, 32)) {
+        np_snprintf(in.error, sizeof(in.error), "read-back of disk %s does not match what was received", in.disk->name);
+        in.status = NP_EXIT_VERIFY;
+        return -1;
+    }
+    log_info("install: read back %llu bytes from %s: same SHA-256\n", (unsigned long long)in.pos, in.disk->name);
+    return 0;
+}
+
+struct install_opts {
+    const char *url;
+    uint8_t sha[32];
+    bool have_sha;
+    bool readback;
+    struct http_get_opts http;
+};
+
+static int parse_hex(const char *s, uint8_t out[32])
+{
+    for (int i = 0; i < 64; i++) {
+        char c = s[i] | 0x20;
+        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (v < 0)
+            return -1;
+        out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] | v : v << 4);
+    }
+    return s[64] ? -1 : 0;
+}
+
+static int parse_opts(const struct cmdline *cl, struct install_opts *o)
+{
+    uint64_t retries = 5, timeout = 30;
+    const char *s;
+    o->url = cmdline_get(cl, "url");
+    o->have_sha = (s = cmdline_get(cl, "sha256")) != NULL;
+    if (o->have_sha && parse_hex(s, o->sha))
+        return log_err("error: sha256=%s: want 64 hex digits\n", s), -1;
+    if ((s = cmdline_get(cl, "retries")) && (cmdline_parse_u64(s, &retries) || retries > 100))
+        return log_err("error: retries=%s: want 0 to 100\n", s), -1;
+    if ((s = cmdline_get(cl, "timeout")) && (cmdline_parse_u64(s, &timeout) || !timeout || timeout > 3600))
+        return log_err("error: timeout=%s: want seconds, 1 to 3600\n", s), -1;
+    s = cmdline_get(cl, "verify");
+    if (s && NP_STRFN(strcmp)(s, "readback") && NP_STRFN(strcmp)(s, "none"))
+        return log_err("error: verify=%s: want none or readback\n", s), -1;
+    o->readback = s && !NP_STRFN(strcmp)(s, "readback");
+    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8 };
+    return 0;
+}
+
+static void summary(enum np_exit status, const uint8_t digest[32])
+{
+    char h[65] = "-";
+    uint64_t us = clock_us() - in.t0_us, mbps1000 = us ? in.pos * 1000 / us : 0;
+    if (digest)
+        hex(digest, h);
+    log_info("result=%s code=%s bytes=%llu sha256=%s seconds=%llu.%03llu MBps=%llu.%01llu disk=%s\n",
+             status == NP_EXIT_OK ? "ok" : "error", np_exit_name(status), (unsigned long long)in.pos, h,
+             (unsigned long long)(us / 1000000), (unsigned long long)(us / 1000 % 1000),
+             (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10),
+             in.disk ? in.disk->name : "-");
+}
+
+static enum np_exit fail_with(enum np_exit status)
+{
+    if (in.error[0])
+        log_err("error: %s\n", in.error);
+    summary(status, NULL);
+    return status;
+}
+
+/* After the last byte: ring out, hash compared, first MiB written, optionally read back. */
+static enum np_exit finish(const struct install_opts *o)
+{
+    uint8_t digest[32];
+    if (drain(true) || disk_flush())
+        return fail_with(in.status ? in.status : NP_EXIT_DISK);
+    mbedtls_sha256_finish_ret(&in.sha, digest);
+    if (o->have_sha && NP_STRFN(memcmp)(digest, o->sha, 32)) {
+        char got[65];
+        hex(digest, got);
+        np_snprintf(in.error, sizeof(in.error), "sha256 mismatch: got %s; the first MiB stays zeroed", got);
+        return fail_with(NP_EXIT_HASH);
+    }
+    log_info("install: %llu bytes, sha256 %s; writing the first MiB\n", (unsigned long long)in.pos,
+             o->have_sha ? "matches" : "(no sha256= given to compare)");
+    if (write_head() || (o->readback && readback(digest)))
+        return fail_with(in.status ? in.status : NP_EXIT_DISK);
+    summary(NP_EXIT_OK, digest);
+    return NP_EXIT_OK;
+}
+
+enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
+{
+    struct install_opts o;
+    NP_STRFN(memset)(&in, 0, sizeof(in));
+    in.total = HTTP_LEN_UNKNOWN;
+    in.pending = -1;
+    mbedtls_sha256_init(&in.sha);
+    if (parse_opts(cl, &o))
+        return NP_EXIT_USAGE;
+    if (setup(cl))
+        return fail_with(NP_EXIT_DISK);
+    enum np_exit e = net_up(cl, bi);
+    if (e != NP_EXIT_OK)
+        return e;
+    log_info("install: %s onto disk %s (%llu MiB)\n", o.url, in.disk->name, (unsigned long long)(in.disk->size >> 20));
+    in.t0_us = in.last_progress_us = clock_us();
+    const struct http_sink sink = { sink_begin, sink_data, sink_pump, NULL };
+    struct http_get_result res;
+    http_get(o.url, &o.http, &sink, &res);
+    if (res.status != NP_EXIT_OK) {
+        drain(false);   /* let what was written land, then report; the first MiB stays zero */
+        return fail_with(in.status ? in.status : res.status);
+    }
+    progress(true);
+    return finish(&o);
+}

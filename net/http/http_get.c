@@ -1,0 +1,377 @@
+#include "net/http/http_get.h"
+
+#include "arch/x86_64/arch.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/printf.h"
+#include "kernel/string.h"
+#include "lwip/altcp.h"
+#include "lwip/altcp_tcp.h"
+#include "net/http/policy.h"
+#include "net/http/url.h"
+#include "net/lwip-port/net.h"
+
+#define USER_AGENT      "netplant/" NETPLANT_VERSION
+#define RESOLVE_MS      10000
+
+enum action { A_NONE, A_DONE, A_REDIRECT, A_RETRY, A_NEW_REQUEST, A_FAIL, A_STOP };
+
+static struct {
+    const struct http_sink *sink;
+    struct altcp_pcb *pcb;
+    bool connected, broken, remote_closed;
+    err_t err;
+    uint64_t last_rx_ms;
+    struct http_resp resp;
+    struct url url;
+    uint64_t offset;        /* image bytes handed to the sink */
+    uint64_t req_offset;    /* where this request's Range starts */
+    uint64_t total;
+    char validator[128];
+    bool judged, taking;
+    enum action action;
+    enum np_exit fail_status;
+    const char *why;
+    size_t unreleased;      /* body bytes of this connection TCP has not been told about */
+    uint64_t taken;         /* body bytes handed to the sink, all connections */
+    size_t skip;            /* releases owed to dead connections: they credit nobody */
+    struct http_get_result *res;
+} hg;
+
+void http_get_release(size_t len)
+{
+    size_t k = len < hg.skip ? len : hg.skip;
+    hg.skip -= k;
+    len -= k;
+    if (len > hg.unreleased)
+        len = hg.unreleased;
+    hg.unreleased -= len;
+    while (hg.pcb && hg.connected && len) {
+        u16_t n = len > 0xFFFF ? 0xFFFF : (u16_t)len;
+        altcp_recved(hg.pcb, n);
+        len -= n;
+    }
+}
+
+static void fail(enum np_exit status, const char *why)
+{
+    hg.action = A_FAIL;
+    hg.fail_status = status;
+    hg.why = why;
+}
+
+/* Decides, once per response, what its headers mean for the download. */
+static void judge(void)
+{
+    const char *why;
+    if (hg.judged || !hg.resp.headers_done)
+        return;
+    hg.judged = true;
+    hg.res->http_status = hg.resp.status;
+    enum http_verdict v = http_judge(&hg.resp, hg.req_offset, hg.total, &why);
+    if (v == HTTP_RESTART && hg.resp.status == 200) {
+        log_warn("http: %s\n", why);
+        hg.res->restarts++;
+        hg.req_offset = 0;
+        v = HTTP_TAKE_BODY;
+    }
+    switch (v) {
+    case HTTP_TAKE_BODY:
+        if (hg.req_offset == 0) {
+            hg.offset = 0;
+            hg.skip = 0;    /* the sink starts over: nothing of old connections will be released */
+            hg.total = http_total_length(&hg.resp);
+            const char *val = http_validator(&hg.resp);
+            np_strlcpy(hg.validator, val ? val : "", sizeof(hg.validator));
+        }
+        hg.taking = true;
+        if (hg.sink->begin(hg.sink->ctx, hg.req_offset, hg.total) < 0)
+            fail(NP_EXIT_DISK, "the disk side refused the image");
+        break;
+    case HTTP_RESTART:
+        log_warn("http: %s\n", why);
+        hg.res->restarts++;
+        hg.req_offset = 0;
+        hg.validator[0] = '\0';
+        hg.action = A_NEW_REQUEST;
+        break;
+    case HTTP_REDIRECT: hg.action = A_REDIRECT; break;
+    case HTTP_RETRY: hg.action = A_RETRY; hg.why = why; break;
+    case HTTP_FAIL: fail(NP_EXIT_HTTP, why); break;
+    }
+}
+
+static int on_body(void *ctx, const uint8_t *data, size_t len)
+{
+    (void)ctx;
+    judge();
+    if (!hg.taking)
+        return 0;   /* the body of a redirect or an error page: not ours */
+    /* Counted before the sink sees them: it may release them at once (the held first MiB). */
+    hg.unreleased += len;
+    hg.taken += len;
+    const char *why = NULL;
+    if (hg.sink->data(hg.sink->ctx, data, len, &why) < 0) {
+        hg.action = A_STOP;
+        hg.why = why;
+        return -1;
+    }
+    hg.offset += len;
+    return 0;
+}
+
+static err_t on_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    (void)arg;
+    (void)err;
+    if (!p) {
+        hg.remote_closed = true;
+        http_resp_eof(&hg.resp);
+        return ERR_OK;
+    }
+    hg.last_rx_ms = clock_ms();
+    size_t framing = 0;
+    for (struct pbuf *q = p; q; q = q->next) {
+        uint64_t taken0 = hg.taken;
+        http_resp_feed(&hg.resp, q->payload, q->len);
+        framing += q->len - (size_t)(hg.taken - taken0);    /* headers, chunk framing, discarded */
+    }
+    pbuf_free(p);
+    while (framing) {
+        u16_t n = framing > 0xFFFF ? 0xFFFF : (u16_t)framing;
+        altcp_recved(pcb, n);
+        framing -= n;
+    }
+    return ERR_OK;
+}
+
+static void on_err(void *arg, err_t err)
+{
+    (void)arg;
+    hg.pcb = NULL;      /* lwIP freed it */
+    hg.err = err;
+    hg.broken = true;
+}
+
+static err_t on_connected(void *arg, struct altcp_pcb *pcb, err_t err)
+{
+    (void)arg;
+    (void)pcb;
+    hg.connected = err == ERR_OK;
+    hg.last_rx_ms = clock_ms();
+    return ERR_OK;
+}
+
+/* The one way a connection ends: callbacks off, close (abort if that fails), accounting. */
+static void conn_close(void)
+{
+    if (hg.pcb) {
+        altcp_arg(hg.pcb, NULL);
+        altcp_recv(hg.pcb, NULL);
+        altcp_err(hg.pcb, NULL);
+        if (altcp_close(hg.pcb) != ERR_OK)
+            altcp_abort(hg.pcb);
+        hg.pcb = NULL;
+    }
+    hg.connected = false;
+    hg.skip += hg.unreleased;
+    hg.unreleased = 0;
+}
+
+/* Waits ms while the network and the disk keep working. */
+static int idle_wait(uint32_t ms)
+{
+    uint64_t t0 = clock_ms();
+    while (clock_ms() - t0 < ms) {
+        net_poll();
+        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int conn_open(const struct http_get_opts *o)
+{
+    ip_addr_t ip;
+    int err = net_resolve(hg.url.host, &ip, RESOLVE_MS);
+    if (err) {
+        log_err("error: dns: cannot resolve %s: %s\n", hg.url.host, np_strerror(err));
+        return -NP_ENOENT;
+    }
+    hg.broken = hg.remote_closed = hg.connected = false;
+    hg.pcb = altcp_new(NULL);
+    if (!hg.pcb)
+        return -NP_ENOMEM;
+    altcp_recv(hg.pcb, on_recv);
+    altcp_err(hg.pcb, on_err);
+    if (altcp_connect(hg.pcb, &ip, hg.url.port, on_connected) != ERR_OK) {
+        conn_close();
+        return -NP_EIO;
+    }
+    uint64_t t0 = clock_ms();
+    while (!hg.connected && !hg.broken && clock_ms() - t0 < o->idle_ms) {
+        net_poll();
+        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0)
+            return -NP_EIO;
+    }
+    if (!hg.connected) {
+        log_warn("http: cannot connect to %s:%u: %s\n", hg.url.host, hg.url.port,
+                 hg.broken ? "refused or reset" : "timed out");
+        conn_close();
+        return -NP_ETIMEDOUT;
+    }
+    return 0;
+}
+
+static int send_request(void)
+{
+    char req[2048], range[200] = "", host[URL_HOST_MAX + 8];
+    if (hg.url.port != 80)
+        np_snprintf(host, sizeof(host), "%s:%u", hg.url.host, hg.url.port);
+    else
+        np_strlcpy(host, hg.url.host, sizeof(host));
+    if (hg.req_offset)
+        np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\nIf-Range: %s\r\n",
+                    (unsigned long long)hg.req_offset, hg.validator);
+    int n = np_snprintf(req, sizeof(req),
+                        "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT "\r\n"
+                        "Accept: */*\r\n%sConnection: keep-alive\r\n\r\n", hg.url.path, host, range);
+    if (n <= 0 || (size_t)n >= sizeof(req))
+        return -NP_EOVERFLOW;
+    http_resp_init(&hg.resp, on_body, NULL);
+    hg.judged = hg.taking = false;
+    hg.action = A_NONE;
+    if (altcp_write(hg.pcb, req, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK || altcp_output(hg.pcb) != ERR_OK)
+        return -NP_EIO;
+    return 0;
+}
+
+/* Runs one exchange to its end: complete, refused, broken or stopped. */
+static void exchange(const struct http_get_opts *o)
+{
+    while (hg.action == A_NONE) {
+        net_poll();
+        judge();
+        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0) {
+            hg.action = A_STOP;
+            break;
+        }
+        if (hg.action != A_NONE)
+            break;
+        if (hg.resp.complete && hg.taking) {
+            hg.action = A_DONE;
+            break;
+        }
+        if (hg.resp.failed || hg.broken || hg.remote_closed || clock_ms() - hg.last_rx_ms > o->idle_ms) {
+            hg.why = hg.resp.failed ? hg.resp.error : hg.broken ? "connection reset"
+                   : hg.remote_closed ? "connection closed early" : "no data for too long";
+            hg.action = A_RETRY;
+        }
+    }
+}
+
+static void log_progress_break(void)
+{
+    if (hg.total != HTTP_LEN_UNKNOWN)
+        log_warn("http: %s at byte %llu of %llu\n", hg.why, (unsigned long long)hg.offset,
+                 (unsigned long long)hg.total);
+    else
+        log_warn("http: %s at byte %llu\n", hg.why, (unsigned long long)hg.offset);
+}
+
+/* After a break: resume at the offset when the server gave a validator, else start over. */
+static void plan_retry(void)
+{
+    if (hg.taking && hg.offset && hg.validator[0] && hg.total != HTTP_LEN_UNKNOWN) {
+        hg.req_offset = hg.offset;
+        hg.res->resumes++;
+    } else {
+        hg.req_offset = 0;
+    }
+}
+
+static bool follow_redirect(const struct http_get_opts *o)
+{
+    struct url next;
+    if (++hg.res->redirects > o->max_redirects) {
+        fail(NP_EXIT_HTTP, "too many redirects");
+        return false;
+    }
+    if (url_resolve(&hg.url, hg.resp.location, &next)) {
+        fail(NP_EXIT_HTTP, "a redirect to an unusable Location");
+        return false;
+    }
+    log_info("http: %d redirect to http://%s:%u%s\n", hg.resp.status, next.host, next.port, next.path);
+    hg.url = next;
+    return true;
+}
+
+static void result_fail(struct http_get_result *res, enum np_exit status, const char *what)
+{
+    res->status = status;
+    log_err("error: http: %s\n", what);
+}
+
+void http_get(const char *url, const struct http_get_opts *o, const struct http_sink *sink,
+              struct http_get_result *res)
+{
+    NP_STRFN(memset)(&hg, 0, sizeof(hg));
+    NP_STRFN(memset)(res, 0, sizeof(*res));
+    hg.sink = sink;
+    hg.res = res;
+    hg.total = HTTP_LEN_UNKNOWN;
+    int perr = url_parse(url, &hg.url);
+    if (perr)
+        return result_fail(res, NP_EXIT_USAGE, perr == -NP_ENOTSUP ? "only http:// URLs are supported"
+                                                                    : "the URL is malformed");
+    unsigned attempt = 0;
+    for (;;) {
+        int err = conn_open(o);
+        if (err == -NP_ENOENT)
+            return result_fail(res, NP_EXIT_DNS, "no address for the server");
+        if (!err && (err = send_request()) != 0)
+            conn_close();
+        if (!err)
+            exchange(o);
+        else
+            hg.action = A_RETRY, hg.why = "cannot connect";
+        conn_close();
+        res->bytes = hg.offset;
+        res->total = hg.total;
+        switch (hg.action) {
+        case A_DONE:
+            res->status = NP_EXIT_OK;
+            return;
+        case A_STOP:
+            res->status = NP_EXIT_DISK;
+            log_err("error: %s\n", hg.why ? hg.why : "the download was stopped");
+            return;
+        case A_FAIL: {
+            char msg[160];
+            np_snprintf(msg, sizeof(msg), "%s: HTTP %d from %s", hg.why, hg.resp.status, hg.url.host);
+            return result_fail(res, hg.fail_status, hg.resp.status ? msg : hg.why);
+        }
+        case A_REDIRECT:
+            if (!follow_redirect(o))
+                return result_fail(res, hg.fail_status, hg.why);
+            hg.req_offset = 0;
+            continue;
+        default:
+            break;
+        }
+        /* A_RETRY and A_NEW_REQUEST: another attempt, after a pause. */
+        if (hg.action == A_RETRY)
+            log_progress_break();
+        if (++attempt > o->retries) {
+            char msg[160];
+            np_snprintf(msg, sizeof(msg), "giving up after %u attempts: %s", attempt, hg.why ? hg.why : "failed");
+            /* Never connected: the server is unreachable. Mid-body: the body stayed short. */
+            return result_fail(res, err ? NP_EXIT_CONNECT : hg.taking ? NP_EXIT_SHORT : NP_EXIT_HTTP, msg);
+        }
+        res->retries++;
+        if (hg.action == A_RETRY)
+            plan_retry();
+        if (idle_wait(http_backoff_ms(attempt - 1)) < 0)
+            return result_fail(res, NP_EXIT_DISK, hg.why ? hg.why : "disk failure");
+    }
+}

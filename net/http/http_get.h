@@ -1,0 +1,47 @@
+/*
+ * Fetches one URL into a sink, over lwIP's altcp API (TLS can slot in underneath later):
+ * redirects, retries with capped backoff, and resume with Range/If-Range when the connection
+ * breaks. The sink gets the body in order; TCP is told the body bytes were consumed only when
+ * the sink says their memory is free again (http_get_release), so the window is the brake.
+ */
+#ifndef NET_HTTP_GET_H
+#define NET_HTTP_GET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/exit.h"
+
+struct http_sink {
+    /* The body starts at offset (0: from the beginning; any earlier data is void). */
+    int (*begin)(void *ctx, uint64_t offset, uint64_t total);
+    /* Takes len bytes, all of them, or fails (< 0 stops the download with *why set). */
+    int (*data)(void *ctx, const uint8_t *p, size_t len, const char **why);
+    /* Runs the sink's side of the loop (disk writes); < 0 stops the download. */
+    int (*pump)(void *ctx, const char **why);
+    void *ctx;
+};
+
+struct http_get_opts {
+    unsigned retries;       /* attempts after the first */
+    uint32_t idle_ms;       /* no byte for this long: the connection is dead */
+    unsigned max_redirects;
+};
+
+struct http_get_result {
+    enum np_exit status;
+    uint64_t bytes;         /* image bytes delivered */
+    uint64_t total;         /* HTTP_LEN_UNKNOWN if the server never said */
+    unsigned retries, resumes, restarts, redirects;
+    int http_status;
+};
+
+/* Downloads url into sink; prints one error line on failure. */
+void http_get(const char *url, const struct http_get_opts *o, const struct http_sink *sink,
+              struct http_get_result *res);
+
+/* The sink freed len bytes of body memory: let TCP send that much more. */
+void http_get_release(size_t len);
+
+#endif

@@ -1,0 +1,91 @@
+#include "net/http/url.h"
+
+#include "kernel/errno.h"
+#include "kernel/string.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+static bool has_prefix_ci(const char *s, const char *p)
+{
+    for (; *p; s++, p++)
+        if ((*s | 0x20) != (*p | 0x20))
+            return false;
+    return true;
+}
+
+static int copy_part(char *dst, size_t cap, const char *s, size_t n)
+{
+    if (n >= cap)
+        return -NP_EINVAL;
+    NP_STRFN(memcpy)(dst, s, n);
+    dst[n] = '\0';
+    return 0;
+}
+
+/* Printable ASCII without spaces: what may go on the request line and the Host header. */
+static bool clean(const char *s)
+{
+    for (; *s; s++)
+        if (*s <= ' ' || *s >= 0x7F)
+            return false;
+    return true;
+}
+
+int url_parse(const char *s, struct url *u)
+{
+    if (!s || !has_prefix_ci(s, "http://"))
+        return s && NP_STRFN(strstr)(s, "://") ? -NP_ENOTSUP : -NP_EINVAL;
+    const char *h = s + 7, *end = h;
+    while (*end && *end != '/' && *end != '?' && *end != '#')
+        end++;
+    const char *colon = NP_STRFN(memchr)(h, ':', (size_t)(end - h));
+    if (NP_STRFN(memchr)(h, '@', (size_t)(end - h)) || NP_STRFN(memchr)(h, '[', (size_t)(end - h)))
+        return -NP_ENOTSUP;     /* credentials and IPv6 literals: not supported */
+    u->port = 80;
+    if (colon) {
+        uint32_t port = 0;
+        const char *p = colon + 1;
+        if (p == end)
+            return -NP_EINVAL;
+        for (; p < end; p++) {
+            if (*p < '0' || *p > '9' || (port = port * 10 + (uint32_t)(*p - '0')) > 65535)
+                return -NP_EINVAL;
+        }
+        if (!port)
+            return -NP_EINVAL;
+        u->port = (uint16_t)port;
+    }
+    size_t hlen = (size_t)((colon ? colon : end) - h);
+    if (!hlen || copy_part(u->host, sizeof(u->host), h, hlen))
+        return -NP_EINVAL;
+    const char *frag = NP_STRFN(strchr)(end, '#');     /* never sent to the server */
+    size_t plen = frag ? (size_t)(frag - end) : NP_STRFN(strlen)(end);
+    int err = *end == '/' ? copy_part(u->path, sizeof(u->path), end, plen)
+                          : (u->path[0] = '/', copy_part(u->path + 1, sizeof(u->path) - 1, end, plen));
+    return err || !clean(u->host) || !clean(u->path) ? -NP_EINVAL : 0;
+}
+
+int url_resolve(const struct url *base, const char *loc, struct url *out)
+{
+    if (!loc || !*loc)
+        return -NP_EINVAL;
+    if (NP_STRFN(strstr)(loc, "://"))
+        return url_parse(loc, out);
+    *out = *base;
+    if (loc[0] == '/' && loc[1] == '/')
+        return -NP_ENOTSUP;     /* scheme-relative: rare, and ambiguous for us */
+    if (loc[0] == '/')
+        return copy_part(out->path, sizeof(out->path), loc, NP_STRFN(strlen)(loc)) || !clean(out->path)
+               ? -NP_EINVAL : 0;
+    /* Relative: replace everything after the base path's last '/'. */
+    const char *q = NP_STRFN(strchr)(base->path, '?');
+    size_t dir = q ? (size_t)(q - base->path) : NP_STRFN(strlen)(base->path);
+    while (dir && base->path[dir - 1] != '/')
+        dir--;
+    size_t n = NP_STRFN(strlen)(loc);
+    if (dir + n >= sizeof(out->path))
+        return -NP_EINVAL;
+    NP_STRFN(memcpy)(out->path + dir, loc, n + 1);
+    return clean(out->path) ? 0 : -NP_EINVAL;
+}

@@ -1,0 +1,21 @@
+/* http:// URLs: parsing, and resolving a redirect's Location against the request's URL. */
+#ifndef NET_HTTP_URL_H
+#define NET_HTTP_URL_H
+
+#include <stdint.h>
+
+#define URL_HOST_MAX 256
+#define URL_PATH_MAX 1024
+
+struct url {
+    char host[URL_HOST_MAX];
+    uint16_t port;
+    char path[URL_PATH_MAX];    /* with the query; always starts with '/' */
+};
+
+/* -NP_ENOTSUP for another scheme (https comes later), -NP_EINVAL for anything malformed. */
+int url_parse(const char *s, struct url *u);
+/* Absolute URL, absolute path, or a path relative to base's directory (RFC 3986 5.2, simply). */
+int url_resolve(const struct url *base, const char *location, struct url *out);
+
+#endif
