@@ -133,7 +133,14 @@ class DnsServer:
     def __init__(self, table):
         self.table = table
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 53))
+        for attempt in range(50):   # another run may hold the port for a moment
+            try:
+                self.sock.bind(("127.0.0.1", 53))
+                break
+            except OSError as e:
+                if e.errno != 98 or attempt == 49:     # EADDRINUSE
+                    raise
+                time.sleep(0.1)
         self.sock.settimeout(0.2)
         self.stop = False
         self.thread = threading.Thread(target=self.serve)
@@ -173,7 +180,7 @@ def dns(name, status, patterns):
         try:
             server = DnsServer({"image.netplant.test": "192.0.2.7"})
         except OSError as e:
-            return None, [f"SKIP: cannot serve DNS on 127.0.0.1:53 ({e.strerror}); needs root"], ""
+            return None, [f"SKIP: cannot serve DNS on 127.0.0.1:53: {e.strerror} (binding port 53 needs root)"], ""
         try:
             res = qemu.run(machine_argv(args, Q35, f"nettest=resolve:{name} dns=10.0.2.2", ["user"]), 90)
         finally:
@@ -188,17 +195,23 @@ def dns(name, status, patterns):
 def link_flap(args):
     """Starts with the cable out (QEMU monitor set_link), plugs it in once netplant waits."""
     mon = os.path.join(args.workdir, "monitor.sock")
+    if os.path.exists(mon):
+        os.unlink(mon)      # a socket left by an earlier run would accept nothing
     argv = machine_argv(args, Q35, "nettest=lease", ["user"], ["-S"])
     i = argv.index("-monitor")
     argv[i + 1] = f"unix:{mon},server=on,wait=off"
     live = qemu.Live(argv, args.workdir, 90)
     problems = []
-    for _ in range(100):
-        if os.path.exists(mon):
-            break
-        time.sleep(0.05)
     m = socket.socket(socket.AF_UNIX)
-    m.connect(mon)
+    for _ in range(200):    # QEMU creates the socket, then listens: retry until it answers
+        try:
+            m.connect(mon)
+            break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        live.finish()
+        return live.finish(), ["QEMU's monitor socket never answered"], ""
     m.sendall(b"set_link n0 off\ncont\n")
     if not live.wait_for(r"net: eth0: waiting for link", 30):
         problems.append("netplant did not wait for the link")
