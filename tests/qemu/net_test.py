@@ -210,7 +210,6 @@ def link_flap(args):
         except OSError:
             time.sleep(0.05)
     else:
-        live.finish()
         return live.finish(), ["QEMU's monitor socket never answered"], ""
     m.sendall(b"set_link n0 off\ncont\n")
     if not live.wait_for(r"net: eth0: waiting for link", 30):
