@@ -15,11 +15,12 @@ set(NETPLANT_KERNEL_DIR ${CMAKE_BINARY_DIR}/kernel)
 
 set(NP_SANITIZE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 
-# The kernel folders' pure sources, compiled for the host.
-add_subdirectory(kernel)
-add_subdirectory(drivers/pci)
-add_subdirectory(drivers/virtio)
-add_subdirectory(net/lwip-port)
+# The kernel folders' pure sources, compiled for the host. Their binary dirs live under host/:
+# build/kernel belongs to the kernel's own build above.
+add_subdirectory(kernel host/kernel)
+add_subdirectory(drivers/pci host/drivers/pci)
+add_subdirectory(drivers/virtio host/drivers/virtio)
+add_subdirectory(net/lwip-port host/net/lwip-port)
 add_library(np_pure STATIC ${NP_KERNEL_PURE_SRCS} ${NP_PCI_PURE_SRCS} ${NP_VIRTIO_PURE_SRCS}
             ${NP_NET_PURE_SRCS})
 target_include_directories(np_pure PUBLIC ${CMAKE_SOURCE_DIR})
