@@ -85,6 +85,13 @@ static void judge(void)
             np_strlcpy(hg.validator, val ? val : "", sizeof(hg.validator));
         }
         hg.taking = true;
+        if (hg.total != HTTP_LEN_UNKNOWN)
+            log_info("http: %d from %s, %llu bytes from byte %llu, %llu ms after kernel entry\n", hg.resp.status,
+                     hg.url.host, (unsigned long long)hg.total, (unsigned long long)hg.req_offset,
+                     (unsigned long long)clock_ms());
+        else
+            log_info("http: %d from %s, length not given%s, %llu ms after kernel entry\n", hg.resp.status,
+                     hg.url.host, hg.resp.chunked ? " (chunked)" : "", (unsigned long long)clock_ms());
         if (hg.sink->begin(hg.sink->ctx, hg.req_offset, hg.total) < 0)
             fail(NP_EXIT_DISK, "the disk side refused the image");
         break;
