@@ -14,6 +14,7 @@
 #include "kernel/printf.h"
 #include "kernel/sring.h"
 #include "kernel/string.h"
+#include "kernel/summary.h"
 #include "mbedtls/sha256.h"
 #include "net/http/http_get.h"
 #include "net/http/http_resp.h"
@@ -376,15 +377,9 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
 
 static void summary(enum np_exit status, const uint8_t digest[32])
 {
-    char h[65] = "-";
-    uint64_t us = clock_us() - in.t0_us, mbps1000 = us ? in.pos * 1000 / us : 0;
-    if (digest)
-        hex(digest, h);
-    log_info("result=%s code=%s bytes=%llu sha256=%s seconds=%llu.%03llu MBps=%llu.%01llu disk=%s\n",
-             status == NP_EXIT_OK ? "ok" : "error", np_exit_name(status), (unsigned long long)in.pos, h,
-             (unsigned long long)(us / 1000000), (unsigned long long)(us / 1000 % 1000),
-             (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10),
-             in.disk ? in.disk->name : "-");
+    char line[200];
+    summary_format(line, sizeof(line), status, in.pos, digest, clock_us() - in.t0_us, in.disk ? in.disk->name : NULL);
+    log_info("%s\n", line);
 }
 
 static enum np_exit fail_with(enum np_exit status)

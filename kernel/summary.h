@@ -1,0 +1,17 @@
+/* The install's one machine-readable closing line (pure, so its format is tested on the host). */
+#ifndef KERNEL_SUMMARY_H
+#define KERNEL_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/exit.h"
+
+/*
+ * "result=ok|error code=NAME bytes=N sha256=HEX|- seconds=S.mmm MBps=X.y disk=NAME|-":
+ * one line, no spaces inside a value, so `key=value` splitting on blanks reads it back.
+ */
+int summary_format(char *buf, size_t size, enum np_exit status, uint64_t bytes,
+                   const uint8_t *digest, uint64_t us, const char *disk);
+
+#endif
