@@ -181,11 +181,14 @@ static int sink_pump(void *ctx, const char **why)
     return err;
 }
 
-/* Waits until every write handed out has completed. */
+/*
+ * final: writes everything, the zero-padded last block too, and waits for it all.
+ * Otherwise: waits only for the writes already handed out; a partial block stays unwritten.
+ */
 static int drain(bool final)
 {
     in.last_done_us = clock_us();
-    while (!sring_idle(&in.ring)) {
+    while (final ? !sring_idle(&in.ring) : !sring_settled(&in.ring) || in.pending >= 0) {
         if (pump(final))
             return -1;
         if (clock_us() - in.last_done_us > DISK_STALL_US) {

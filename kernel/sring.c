@@ -112,3 +112,8 @@ bool sring_idle(const struct sring *r)
 {
     return r->done == r->head && r->submitted == r->head;
 }
+
+bool sring_settled(const struct sring *r)
+{
+    return r->done == r->submitted;
+}

@@ -58,5 +58,7 @@ size_t sring_complete(struct sring *r, unsigned slot);
 
 /* No write outstanding and nothing left to submit. */
 bool sring_idle(const struct sring *r);
+/* Every write handed out has completed (a partial block may still wait for more data). */
+bool sring_settled(const struct sring *r);
 
 #endif

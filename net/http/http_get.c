@@ -84,7 +84,6 @@ static void judge(void)
             const char *val = http_validator(&hg.resp);
             np_strlcpy(hg.validator, val ? val : "", sizeof(hg.validator));
         }
-        hg.taking = true;
         if (hg.total != HTTP_LEN_UNKNOWN)
             log_info("http: %d from %s, %llu bytes from byte %llu, %llu ms after kernel entry\n", hg.resp.status,
                      hg.url.host, (unsigned long long)hg.total, (unsigned long long)hg.req_offset,
@@ -93,7 +92,9 @@ static void judge(void)
             log_info("http: %d from %s, length not given%s, %llu ms after kernel entry\n", hg.resp.status,
                      hg.url.host, hg.resp.chunked ? " (chunked)" : "", (unsigned long long)clock_ms());
         if (hg.sink->begin(hg.sink->ctx, hg.req_offset, hg.total) < 0)
-            fail(NP_EXIT_DISK, "the disk side refused the image");
+            hg.action = A_STOP;     /* the sink said why itself */
+        else
+            hg.taking = true;       /* only now may body bytes reach the sink */
         break;
     case HTTP_RESTART:
         log_warn("http: %s\n", why);
@@ -112,8 +113,8 @@ static int on_body(void *ctx, const uint8_t *data, size_t len)
 {
     (void)ctx;
     judge();
-    if (!hg.taking)
-        return 0;   /* the body of a redirect or an error page: not ours */
+    if (!hg.taking || hg.action != A_NONE)
+        return 0;   /* the body of a redirect or an error page, or a refused one: not ours */
     /* Counted before the sink sees them: it may release them at once (the held first MiB). */
     hg.unreleased += len;
     hg.taken += len;
@@ -270,8 +271,8 @@ static void exchange(const struct http_get_opts *o)
             break;
         }
         if (hg.resp.failed || hg.broken || hg.remote_closed || clock_ms() - hg.last_rx_ms > o->idle_ms) {
-            hg.why = hg.resp.failed ? hg.resp.error : hg.broken ? "connection reset"
-                   : hg.remote_closed ? "connection closed early" : "no data for too long";
+            hg.why = hg.remote_closed ? "connection closed early" : hg.broken ? "connection reset"
+                   : hg.resp.failed ? hg.resp.error : "no data for too long";
             hg.action = A_RETRY;
         }
     }
@@ -350,8 +351,7 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             res->status = NP_EXIT_OK;
             return;
         case A_STOP:
-            res->status = NP_EXIT_DISK;
-            log_err("error: %s\n", hg.why ? hg.why : "the download was stopped");
+            res->status = NP_EXIT_DISK;     /* the sink stopped it and reports why itself */
             return;
         case A_FAIL: {
             char msg[160];

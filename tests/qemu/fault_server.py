@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""An HTTP/1.1 server for netplant's install tests that misbehaves on purpose: it serves one
+image from memory (with ETag and Last-Modified) on 127.0.0.1, breaks the first few responses
+in the way its mode says, then serves normally; every request is recorded so that a test can
+check what netplant asked for (Range, If-Range) and what it was answered.
+
+Modes (the faulty responses are the first `count` ones for the image; later ones are normal):
+    normal        Content-Length; Range honoured with 206 and Content-Range when If-Range
+                  (if sent) matches the ETag or Last-Modified, else 200 with the whole image
+    chunked       Transfer-Encoding: chunked, no length, seeded random chunk sizes
+    cut           closes the connection after `at` bytes of the body; honours Range
+    ignore-range  cuts like `cut` but always answers 200 with the whole image
+    redirect      any other path is answered 302 to the image's path
+    status:CODE   the first `count` requests are answered CODE (count huge: always)
+    stall         stops sending after `at` bytes of the body, without closing
+
+    fault_server.py IMAGE [--mode MODE] [--count N] [--at BYTES]    (prints the port)
+"""
+import argparse
+import email.utils
+import hashlib
+import random
+import select
+import socket
+import sys
+import threading
+import time
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PATH = "/img.raw"
+SEND = 64 << 10         # bytes per write of a body
+STALL_MAX = 300         # seconds a stalled response is held open at most
+MODES = ("normal", "chunked", "cut", "ignore-range", "redirect", "status", "stall")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        self.server.fault.serve(self, True)
+
+    def do_HEAD(self):
+        self.server.fault.serve(self, False)
+
+    def log_message(self, fmt, *args):
+        pass    # the request log is FaultServer.requests
+
+
+def reason(code):
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return "Fault"
+
+
+def parse_range(value):
+    """(start, end or None) for 'bytes=N-' and 'bytes=N-M'; None for anything else."""
+    if not value or not value.startswith("bytes=") or "," in value:
+        return None
+    first, _, last = value[6:].strip().partition("-")
+    if not first.isdigit() or (last and not last.isdigit()):
+        return None
+    return int(first), int(last) if last else None
+
+
+class FaultServer:
+    """The server, running in threads from start() to close(); also a context manager."""
+
+    def __init__(self, image, mode="normal", count=1, at=None, path=PATH, seed=1):
+        self.image = image
+        self.mode, _, code = mode.partition(":")
+        if self.mode not in MODES or (self.mode == "status") != bool(code):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.code = int(code) if code else 0
+        self.count = count
+        self.at = len(image) // 3 if at is None else at
+        self.path = path
+        self.rng = random.Random(seed)
+        self.etag = '"' + hashlib.sha256(image).hexdigest()[:16] + '"'
+        self.last_modified = email.utils.formatdate(1700000000, usegmt=True)
+        self.requests = []      # one dict per request: method path range if_range status sent how
+        self.faults = 0
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.fault = self
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def close(self):
+        self.stopping.set()     # stalled responses give up
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def serve(self, h, body):
+        rec = dict(method=h.command, path=h.path, range=h.headers.get("Range"),
+                   if_range=h.headers.get("If-Range"), status=None, sent=0, how="")
+        with self.lock:
+            self.requests.append(rec)
+            faulty = self.faults < self.count and self.mode not in ("normal", "chunked", "redirect")
+            if faulty and (h.path == self.path or self.mode == "status"):
+                self.faults += 1
+            else:
+                faulty = False
+        try:
+            if self.mode == "redirect" and h.path != self.path:
+                return self.short(h, rec, 302, "Found", {"Location": self.path})
+            if faulty and self.mode == "status":
+                return self.short(h, rec, self.code, reason(self.code))
+            if h.path != self.path:
+                return self.short(h, rec, 404, "Not Found")
+            if self.mode == "chunked":
+                return self.chunked(h, rec, body)
+            self.image_response(h, rec, body, faulty)
+        except (BrokenPipeError, ConnectionResetError):
+            rec["how"] = rec["how"] or "client went away"
+            h.close_connection = True
+
+    def short(self, h, rec, code, reason, headers=None):
+        """A response with a small text body: errors and redirects."""
+        text = f"{code} {reason}\n".encode()
+        rec["status"] = code
+        h.send_response(code, reason)
+        for k, v in (headers or {}).items():
+            h.send_header(k, v)
+        h.send_header("Content-Type", "text/plain")
+        h.send_header("Content-Length", str(len(text)))
+        h.end_headers()
+        if h.command != "HEAD":
+            h.wfile.write(text)
+
+    def validators(self, h):
+        h.send_header("ETag", self.etag)
+        h.send_header("Last-Modified", self.last_modified)
+        h.send_header("Accept-Ranges", "bytes")
+        h.send_header("Content-Type", "application/octet-stream")
+
+    def image_response(self, h, rec, body, faulty):
+        size = len(self.image)
+        start, end, code = 0, size - 1, 200
+        want = parse_range(h.headers.get("Range"))
+        if_range = h.headers.get("If-Range")
+        honour = self.mode != "ignore-range" and (if_range is None or if_range in (self.etag, self.last_modified))
+        if want and honour:
+            if want[0] >= size:
+                rec["status"] = 416
+                h.send_response(416)
+                h.send_header("Content-Range", f"bytes */{size}")
+                h.send_header("Content-Length", "0")
+                h.end_headers()
+                return
+            start, end, code = want[0], min(size - 1, want[1] if want[1] is not None else size - 1), 206
+        rec["status"] = code
+        h.send_response(code)
+        self.validators(h)
+        if code == 206:
+            h.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        h.send_header("Content-Length", str(end + 1 - start))
+        h.end_headers()
+        if not body:
+            return
+        limit = end + 1 - start
+        if faulty:
+            limit = min(limit, self.at)
+        self.send_body(h, rec, memoryview(self.image)[start:start + limit])
+        if not faulty:
+            rec["how"] = "whole"
+        elif self.mode == "stall":
+            self.stall(h, rec)
+        else:
+            rec["how"] = f"cut after {rec['sent']}"
+            h.close_connection = True
+            h.connection.shutdown(socket.SHUT_RDWR)
+
+    def send_body(self, h, rec, data):
+        for i in range(0, len(data), SEND):
+            h.wfile.write(data[i:i + SEND])
+            rec["sent"] += len(data[i:i + SEND])
+
+    def stall(self, h, rec):
+        """Sends nothing more and keeps the connection open until the client closes it."""
+        rec["how"] = f"stalled after {rec['sent']}"
+        end = time.monotonic() + STALL_MAX
+        while not self.stopping.is_set() and time.monotonic() < end:
+            r, _, _ = select.select([h.connection], [], [], 0.1)
+            if r and not h.connection.recv(4096):
+                rec["how"] += ", closed by the client"
+                break
+        h.close_connection = True
+
+    def chunked(self, h, rec, body):
+        rec["status"] = 200
+        h.send_response(200)
+        self.validators(h)
+        h.send_header("Transfer-Encoding", "chunked")
+        h.end_headers()
+        if not body:
+            return
+        pos, data = 0, memoryview(self.image)
+        while pos < len(data):
+            n = min(len(data) - pos, self.rng.choice((1, 7, 512, 1000, 4096, 65536, 100000)))
+            h.wfile.write(b"%x\r\n" % n + data[pos:pos + n] + b"\r\n")
+            pos += n
+            rec["sent"] = pos
+        h.wfile.write(b"0\r\n\r\n")
+        rec["how"] = "whole, chunked"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("image")
+    ap.add_argument("--mode", default="normal")
+    ap.add_argument("--count", type=int, default=1)
+    ap.add_argument("--at", type=int)
+    args = ap.parse_args()
+    with open(args.image, "rb") as f:
+        image = f.read()
+    with FaultServer(image, args.mode, args.count, args.at) as s:
+        print(f"serving {args.image} on http://127.0.0.1:{s.port}{PATH} (mode {args.mode})", flush=True)
+        try:
+            while True:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        for r in s.requests:
+            print(r)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
