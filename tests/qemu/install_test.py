@@ -110,6 +110,7 @@ CASES = {
                   requests=log_shape([200]), max_seconds=15),
     "pc-32M-256M": case("nginx", 256 * MIB, vm=PC32, disk_mib=320, sparse=True, timeout=200,
                         expect=(r"via pci-legacy",)),
+    "then-boots": lambda args: then_boots(args),     # defined below, with the runners
     "readback": case(fault("normal"), 9 * MIB + 512, cmdline="verify=readback",
                      expect=(rf"install: read back {9 * MIB + 512} bytes from vda: same SHA-256",),
                      requests=log_shape([200])),
@@ -340,9 +341,52 @@ def run_case(args, c):
     return res, problems, extra
 
 
+def then_boots(args):
+    """The ISO installs tools/mkimage's bootable image from nginx with then=reboot; the CD boots
+    once, so the machine then boots the disk, whose boot sector announces itself and powers off."""
+    if not os.access(NGINX, os.X_OK):
+        return None, [f"SKIP: {NGINX} is not installed"], ""
+    root = os.path.join(args.workdir, "www")
+    os.makedirs(root, exist_ok=True)
+    image = os.path.join(root, "img.raw")
+    subprocess.run([os.path.join(args.source_dir, "tools", "mkimage"), image, "--mib", "16"], check=True)
+    with open(image, "rb") as f:
+        data = f.read()
+    disk = os.path.join(args.workdir, "disk.img")
+    with open(disk, "wb") as f:
+        f.truncate(32 * MIB)
+    srv = Nginx(args.workdir, root)
+    try:
+        cmdline = (f"qemu_exit=off url=http://10.0.2.2:{srv.port}/img.raw "
+                   f"sha256={hashlib.sha256(data).hexdigest()} then=reboot")
+        iso = os.path.join(args.workdir, "netplant.iso")
+        subprocess.run([os.path.join(args.source_dir, "tools", "mkiso"), "--kernel",
+                        os.path.join(args.kernel_dir, "netplant.elf"), "--out", iso, "--timeout", "0",
+                        "--cmdline", cmdline], check=True)
+        argv = [a for a in qemu.base_args("q35", "256M") if a != "-no-reboot"] + [
+            "-boot", "order=c,once=d", "-cdrom", iso,
+            "-drive", f"if=none,id=d0,format=raw,file={disk}", "-device", "virtio-blk-pci,drive=d0,disable-legacy=on",
+            "-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0,disable-legacy=on"]
+        res = qemu.run(argv, 180)
+    finally:
+        srv.close()
+    problems = []
+    if res.timed_out or res.rc != 0:
+        problems.append(f"QEMU exit code {res.rc} (timed out: {res.timed_out}), want 0 from the image's poweroff")
+    for pat in (r"result=ok code=ok", r"exit: status=0 \(ok\), then reboot",
+                r"demo image: booted from the disk netplant installed"):
+        if not re.search(pat, res.serial):
+            problems.append(f"serial log lacks /{pat}/")
+    with open(disk, "rb") as f:
+        if f.read(len(data)) != data:
+            problems.append("the disk does not hold the image")
+    return res, problems, ""
+
+
 def main():
     args = qemu.case_args(CASES, __doc__)
-    res, problems, extra = run_case(args, CASES[args.case])
+    c = CASES[args.case]
+    res, problems, extra = c(args) if callable(c) else run_case(args, c)
     if res is None:
         print(problems[0])
         return SKIP
