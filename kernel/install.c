@@ -146,9 +146,12 @@ static int pump(bool final)
     size_t len, pad;
     if (in.pending >= 0 && submit((unsigned)in.pending))
         return -1;
-    while (in.pending < 0 && sring_next(&in.ring, final, &slot, &off, &data, &len, &pad) == 1) {
-        if (pad)
+    while (in.pending < 0) {
+        int got = sring_next(&in.ring, final, &slot, &off, &data, &len, &pad);
+        if (pad)    /* reported once, by whichever call padded, handing out a write or not */
             log_info("install: the image ends inside a block: %zu zero bytes pad it\n", pad);
+        if (got != 1)
+            break;
         in.req[slot] = (struct blk_req){ BLK_WRITE, off, data, len, 1, req_done, NULL };
         if (submit(slot))
             return -1;

@@ -22,7 +22,7 @@ int sring_init(struct sring *r, uint8_t *buf, size_t size, size_t chunk, uint32_
 size_t sring_space(const struct sring *r)
 {
     size_t ring = r->size - (size_t)(r->head - r->done);
-    uint64_t disk = r->limit - r->head;
+    uint64_t disk = r->head < r->limit ? r->limit - r->head : 0;   /* the pad may pass limit */
     return disk < ring ? (size_t)disk : ring;
 }
 

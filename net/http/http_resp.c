@@ -16,10 +16,25 @@ static struct http_resp *resp_of(http_parser *p) { return p->data; }
 
 static char lower(char c) { return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c; }
 
+static char *value_buf(struct http_resp *r, size_t *cap);
+
+/* A header's value ended: drop its trailing whitespace (RFC 9110 5.5). */
+static void value_end(struct http_resp *r)
+{
+    size_t cap;
+    char *b = value_buf(r, &cap);
+    if (!b)
+        return;
+    size_t n = NP_STRFN(strlen)(b);
+    while (n && (b[n - 1] == ' ' || b[n - 1] == '\t'))
+        b[--n] = '\0';
+}
+
 static int on_field(http_parser *p, const char *at, size_t len)
 {
     struct http_resp *r = resp_of(p);
     if (r->field_id != -1) {        /* the previous value ended: a new name starts */
+        value_end(r);
         r->field_len = 0;
         r->field_overflow = false;
         r->field_id = -1;
@@ -59,6 +74,10 @@ static int on_value(http_parser *p, const char *at, size_t len)
         if (b)
             b[0] = '\0';      /* a repeated header: the last one counts */
     }
+    if (NP_STRFN(memchr)(at, '\0', len)) {
+        r->error = "a header value holds a NUL";    /* RFC 9110 5.5: reject */
+        return -1;
+    }
     char *b = value_buf(r, &cap);
     if (!b)
         return 0;
@@ -74,9 +93,18 @@ static int on_value(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
+/* 1xx other than 101: an interim response, before the final one (RFC 9110 15.2). */
+static bool interim(const http_parser *p)
+{
+    return p->status_code / 100 == 1 && p->status_code != 101;
+}
+
 static int on_headers_complete(http_parser *p)
 {
     struct http_resp *r = resp_of(p);
+    value_end(r);           /* the last header's value ended */
+    if (interim(p))
+        return 1;       /* http-parser: no body (a 1xx has none, whatever it says) */
     r->status = p->status_code;
     r->content_length = (p->flags & F_CONTENTLENGTH) ? p->content_length : HTTP_LEN_UNKNOWN;
     r->chunked = p->flags & F_CHUNKED;
@@ -98,6 +126,11 @@ static int on_body(http_parser *p, const char *at, size_t len)
 static int on_complete(http_parser *p)
 {
     struct http_resp *r = resp_of(p);
+    if (interim(p)) {       /* forget its headers; the final response follows */
+        r->location[0] = r->etag[0] = r->last_modified[0] = r->range[0] = '\0';
+        r->has_range = false;
+        return 0;
+    }
     r->complete = true;
     r->keep_alive = http_should_keep_alive(p);
     http_parser_pause(p, 1);    /* one response per exchange: anything after it is not ours */
@@ -112,6 +145,8 @@ static const http_parser_settings settings = {
     .on_message_complete = on_complete,
 };
 
+static size_t execute(struct http_resp *r, const uint8_t *data, size_t len);
+
 void http_resp_init(struct http_resp *r, http_body_fn body, void *ctx)
 {
     NP_STRFN(memset)(r, 0, sizeof(*r));
@@ -125,8 +160,19 @@ void http_resp_init(struct http_resp *r, http_body_fn body, void *ctx)
 
 size_t http_resp_feed(struct http_resp *r, const uint8_t *data, size_t len)
 {
-    if (r->failed || r->complete)
+    if (r->failed || r->complete || !len)   /* zero bytes would tell http-parser "closed" */
         return 0;
+    return execute(r, data, len);
+}
+
+void http_resp_eof(struct http_resp *r)
+{
+    if (!r->failed && !r->complete)
+        execute(r, NULL, 0);    /* http-parser's way of saying the stream ended */
+}
+
+static size_t execute(struct http_resp *r, const uint8_t *data, size_t len)
+{
     size_t n = http_parser_execute(&r->parser, &settings, (const char *)data, len);
     enum http_errno e = HTTP_PARSER_ERRNO(&r->parser);
     if (e != HPE_OK && e != HPE_PAUSED) {
@@ -137,11 +183,6 @@ size_t http_resp_feed(struct http_resp *r, const uint8_t *data, size_t len)
     return n;
 }
 
-void http_resp_eof(struct http_resp *r)
-{
-    if (!r->failed && !r->complete)
-        http_resp_feed(r, NULL, 0);     /* http-parser's way of saying the stream ended */
-}
 
 static const char *parse_u64(const char *s, uint64_t *v)
 {

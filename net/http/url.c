@@ -8,9 +8,11 @@
 
 static bool has_prefix_ci(const char *s, const char *p)
 {
-    for (; *p; s++, p++)
-        if ((*s | 0x20) != (*p | 0x20))
+    for (; *p; s++, p++) {
+        char c = *s >= 'A' && *s <= 'Z' ? (char)(*s + 32) : *s;     /* p is lower case */
+        if (c != *p)
             return false;
+    }
     return true;
 }
 
@@ -66,26 +68,38 @@ int url_parse(const char *s, struct url *u)
     return err || !clean(u->host) || !clean(u->path) ? -NP_EINVAL : 0;
 }
 
+/* RFC 3986 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ':'. */
+static bool has_scheme(const char *s)
+{
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+        return false;
+    for (s++; *s != ':'; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '+' || *s == '-' || *s == '.'))
+            return false;
+    return true;
+}
+
 int url_resolve(const struct url *base, const char *loc, struct url *out)
 {
     if (!loc || !*loc)
         return -NP_EINVAL;
-    if (NP_STRFN(strstr)(loc, "://"))
+    if (has_scheme(loc))
         return url_parse(loc, out);
+    const char *frag = NP_STRFN(strchr)(loc, '#');     /* never sent to the server */
+    size_t n = frag ? (size_t)(frag - loc) : NP_STRFN(strlen)(loc);
     *out = *base;
     if (loc[0] == '/' && loc[1] == '/')
         return -NP_ENOTSUP;     /* scheme-relative: rare, and ambiguous for us */
     if (loc[0] == '/')
-        return copy_part(out->path, sizeof(out->path), loc, NP_STRFN(strlen)(loc)) || !clean(out->path)
+        return copy_part(out->path, sizeof(out->path), loc, n) || !clean(out->path)
                ? -NP_EINVAL : 0;
     /* Relative: replace everything after the base path's last '/'. */
     const char *q = NP_STRFN(strchr)(base->path, '?');
     size_t dir = q ? (size_t)(q - base->path) : NP_STRFN(strlen)(base->path);
     while (dir && base->path[dir - 1] != '/')
         dir--;
-    size_t n = NP_STRFN(strlen)(loc);
-    if (dir + n >= sizeof(out->path))
+    if (copy_part(out->path + dir, sizeof(out->path) - dir, loc, n))
         return -NP_EINVAL;
-    NP_STRFN(memcpy)(out->path + dir, loc, n + 1);
     return clean(out->path) ? 0 : -NP_EINVAL;
 }
