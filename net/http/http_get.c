@@ -278,6 +278,19 @@ static void exchange(const struct http_get_opts *o)
     }
 }
 
+/*
+ * A redirect on a keep-alive connection: read its (small) body to the end, so the same
+ * connection can carry the next request.
+ */
+static bool redirect_reusable(const struct http_get_opts *o)
+{
+    uint64_t t0 = clock_ms();
+    while (hg.resp.keep_alive && !hg.resp.complete && !hg.resp.failed && !hg.broken &&
+           !hg.remote_closed && clock_ms() - t0 < o->idle_ms)
+        net_poll();
+    return hg.resp.keep_alive && hg.resp.complete && hg.pcb && hg.connected && !hg.broken && !hg.remote_closed;
+}
+
 static void log_progress_break(void)
 {
     if (hg.total != HTTP_LEN_UNKNOWN)
@@ -333,8 +346,9 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
         return result_fail(res, NP_EXIT_USAGE, perr == -NP_ENOTSUP ? "only http:// URLs are supported"
                                                                     : "the URL is malformed");
     unsigned attempt = 0;
+    bool reuse = false;
     for (;;) {
-        int err = conn_open(o);
+        int err = reuse ? 0 : conn_open(o);
         if (err == -NP_ENOENT)
             return result_fail(res, NP_EXIT_DNS, "no address for the server");
         if (!err && (err = send_request()) != 0)
@@ -343,7 +357,10 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             exchange(o);
         else
             hg.action = A_RETRY, hg.why = "cannot connect";
-        conn_close();
+        struct url prev = hg.url;
+        reuse = hg.action == A_REDIRECT && redirect_reusable(o);
+        if (!reuse)
+            conn_close();
         res->bytes = hg.offset;
         res->total = hg.total;
         switch (hg.action) {
@@ -359,8 +376,14 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             return result_fail(res, hg.fail_status, hg.resp.status ? msg : hg.why);
         }
         case A_REDIRECT:
-            if (!follow_redirect(o))
+            if (!follow_redirect(o)) {
+                conn_close();
                 return result_fail(res, hg.fail_status, hg.why);
+            }
+            if (reuse && (NP_STRFN(strcmp)(prev.host, hg.url.host) || prev.port != hg.url.port))
+                reuse = false, conn_close();    /* another server: a new connection */
+            if (reuse)
+                log_info("http: reusing the connection to %s (keep-alive)\n", hg.url.host);
             hg.req_offset = 0;
             continue;
         default:
