@@ -18,13 +18,7 @@
 #include "drivers/virtio/virtio_pci_regs.h"
 #include "kernel/errno.h"
 
-#define REQUIRE(c) \
-    do { \
-        if (!(c)) { \
-            fprintf(stderr, "REQUIRE failed at %s:%d: %s\n", __FILE__, __LINE__, #c); \
-            abort(); \
-        } \
-    } while (0)
+#include "tests/fuzz/require.h"
 
 #define BAR_BYTES 9
 

@@ -19,13 +19,7 @@
 #include "kernel/errno.h"
 #include "tests/unit_drivers/fake_env.h"
 
-#define REQUIRE(c) \
-    do { \
-        if (!(c)) { \
-            fprintf(stderr, "REQUIRE failed at %s:%d: %s\n", __FILE__, __LINE__, #c); \
-            abort(); \
-        } \
-    } while (0)
+#include "tests/fuzz/require.h"
 
 /* ---- The script. ---- */
 

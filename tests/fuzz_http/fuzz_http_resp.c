@@ -20,13 +20,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define REQUIRE(c) \
-    do { \
-        if (!(c)) { \
-            fprintf(stderr, "REQUIRE failed at %s:%d: %s\n", __FILE__, __LINE__, #c); \
-            abort(); \
-        } \
-    } while (0)
+#include "tests/fuzz/require.h"
 
 #define MAX_CUTS 32
 #define BODY_MAX 32768
