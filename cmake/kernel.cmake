@@ -39,4 +39,11 @@ add_custom_command(OUTPUT netplant.iso
           --out ${CMAKE_BINARY_DIR}/netplant.iso --timeout 0
   DEPENDS netplant.elf ${CMAKE_SOURCE_DIR}/tools/mkiso
   COMMENT "Making netplant.iso")
-add_custom_target(artifacts ALL DEPENDS netplant-pvh.elf netplant.iso)
+# The network boot tree (TFTP or HTTP): GRUB netboot images for BIOS and UEFI, grub.cfg, the
+# kernel and netplant.ipxe. Its command line is empty; tools/mknetboot makes one with yours.
+add_custom_command(OUTPUT netboot/netplant.ipxe
+  COMMAND ${CMAKE_SOURCE_DIR}/tools/mknetboot --kernel $<TARGET_FILE:netplant.elf>
+          --out ${CMAKE_BINARY_DIR}/netboot
+  DEPENDS netplant.elf ${CMAKE_SOURCE_DIR}/tools/mknetboot
+  COMMENT "Making the network boot tree")
+add_custom_target(artifacts ALL DEPENDS netplant-pvh.elf netplant.iso netboot/netplant.ipxe)
