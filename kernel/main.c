@@ -14,6 +14,9 @@
 #include "kernel/blkdev.h"
 #include "kernel/disktest.h"
 #include "kernel/install.h"
+#include "kernel/cfgfile.h"
+#include "kernel/printf.h"
+#include "net/http/http_fetch.h"
 #include "net/lwip-port/lwip_port.h"
 #include "net/lwip-port/net.h"
 #include "net/lwip-port/nettest.h"
@@ -41,6 +44,7 @@ static const struct cmdline_key known_keys[] = {
     { "dns", "ADDRESS[,ADDRESS]: DNS servers (override DHCP's)" },
     { "dhcp_timeout", "seconds to wait for a DHCP lease (default 30)" },
     { "nettest", "lease|sink:PORT|echo:PORT|resolve:NAME: network test modes" },
+    { "config", "URL of a key=value file that adds to this command line (${mac}: the NIC's MAC)" },
     { "url", "http://HOST[:PORT]/PATH: the image to install onto the disk" },
     { "sha256", "64 hex digits: the image's SHA-256; the install fails if it differs" },
     { "retries", "attempts after the first on connection errors and 408/429/5xx (default 5)" },
@@ -114,6 +118,43 @@ static void parse_cmdline(void)
         err = -NP_EINVAL, log_err("error: command line longer than %d bytes\n", BOOTINFO_CMDLINE_MAX - 1);
     if (err)
         np_finish(NP_EXIT_USAGE);
+}
+
+/*
+ * config=URL: the network comes up with this command line, the file's words come first and
+ * this command line's after them, so a key given at boot overrides the file.
+ */
+static void apply_config(void)
+{
+    static char url[1024], text[CFGFILE_MAX], words[CFGFILE_MAX], merged[CMDLINE_MAX_LEN];
+    const char *c = cmdline_get(&cmdline, "config");
+    size_t len;
+    if (!c)
+        return;
+    enum np_exit e = net_up(&cmdline, &boot_info);
+    if (e != NP_EXIT_OK)
+        np_finish(e);
+    if (cfgfile_expand_mac(c, net_mac(), url, sizeof(url)))
+        log_err("error: config=%s: too long\n", c), np_finish(NP_EXIT_USAGE);
+    log_info("config: fetching %s\n", url);
+    if ((e = http_fetch(url, text, sizeof(text), &len)) != NP_EXIT_OK)
+        np_finish(e);
+    /* The kernel's own name, which loaders put first, stays first. */
+    const char *rest = boot_info.cmdline;
+    int image_len = 0;
+    if (cmdline.image) {
+        while (*rest == ' ')
+            rest++;
+        while (rest[image_len] && rest[image_len] != ' ')
+            image_len++;
+    }
+    if (cfgfile_to_cmdline(text, len, words, sizeof(words)) ||
+        np_snprintf(merged, sizeof(merged), "%.*s %s %s", image_len, rest, words, rest + image_len) >=
+            (int)sizeof(merged))
+        log_err("error: config: %s is not a key=value file netplant can take\n", url), np_finish(NP_EXIT_USAGE);
+    np_strlcpy(boot_info.cmdline, merged, sizeof(boot_info.cmdline));
+    parse_cmdline();
+    log_info("config: command line now \"%s\"\n", boot_info.cmdline);
 }
 
 static void map_high_ram(void)
@@ -263,6 +304,7 @@ void kmain(uint32_t magic, uint32_t info)
         enum np_exit e = net_up(&cmdline, &boot_info);
         np_finish(e != NP_EXIT_OK ? e : nettest_run(nt));
     }
+    apply_config();
     if (cmdline_get(&cmdline, "url"))
         np_finish(install_run(&cmdline, &boot_info));
     log_info("nothing to do: no job on the command line\n");

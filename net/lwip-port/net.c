@@ -21,6 +21,7 @@
 
 static struct netif nif;
 static bool nif_added;
+static bool net_is_up;      /* net_up succeeded: config= and the job share one bring-up */
 
 void net_poll(void)
 {
@@ -178,8 +179,15 @@ static void print_config(const char *how, uint64_t t0_us)
              (unsigned long long)((now - t0_us) / 1000), (unsigned long long)(now / 1000));
 }
 
+const uint8_t *net_mac(void)
+{
+    return nif_added ? ((struct netdev *)nif.state)->mac : NULL;
+}
+
 enum np_exit net_up(const struct cmdline *cl, const struct boot_info *bi)
 {
+    if (net_is_up)
+        return NP_EXIT_OK;
     const char *spec = cmdline_get(cl, "nic");
     list_nics();
     struct netdev *d = net_pick(spec);
@@ -212,6 +220,7 @@ enum np_exit net_up(const struct cmdline *cl, const struct boot_info *bi)
     if (config_dns(cl))
         return NP_EXIT_USAGE;
     print_config(how, t0);
+    net_is_up = true;
     return NP_EXIT_OK;
 }
 

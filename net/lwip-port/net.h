@@ -16,6 +16,9 @@
  */
 enum np_exit net_up(const struct cmdline *cl, const struct boot_info *bi);
 
+/* The MAC of the NIC in use, once net_up has picked it; NULL before. */
+const uint8_t *net_mac(void);
+
 /* One turn of the main loop: frames in, sent frames reclaimed, link followed, lwIP timers. */
 void net_poll(void);
 

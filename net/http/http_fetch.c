@@ -1,0 +1,56 @@
+#include "net/http/http_fetch.h"
+
+#include "kernel/console.h"
+#include "kernel/string.h"
+#include "net/http/http_get.h"
+
+#define FETCH_RETRIES   3
+#define FETCH_IDLE_MS   10000
+
+static struct {
+    char *buf;
+    size_t cap, len;
+} f;
+
+static int fetch_begin(void *ctx, uint64_t offset, uint64_t total)
+{
+    (void)ctx;
+    (void)total;
+    f.len = (size_t)offset < f.len ? (size_t)offset : f.len;   /* a restart from 0 empties it */
+    return 0;
+}
+
+static int fetch_data(void *ctx, const uint8_t *p, size_t len, const char **why)
+{
+    (void)ctx;
+    if (len >= f.cap - f.len) {
+        *why = "the file is larger than netplant takes";
+        log_err("error: config: the file is larger than %zu bytes\n", f.cap - 1);
+        return -1;
+    }
+    NP_STRFN(memcpy)(f.buf + f.len, p, len);
+    f.len += len;
+    http_get_release(len);      /* copied: TCP may send more at once */
+    return 0;
+}
+
+static int fetch_pump(void *ctx, const char **why)
+{
+    (void)ctx;
+    (void)why;
+    return 0;
+}
+
+enum np_exit http_fetch(const char *url, char *buf, size_t cap, size_t *len)
+{
+    static const struct http_sink sink = { fetch_begin, fetch_data, fetch_pump, NULL };
+    const struct http_get_opts o = { FETCH_RETRIES, FETCH_IDLE_MS, 8 };
+    struct http_get_result res;
+    f.buf = buf;
+    f.cap = cap;
+    f.len = 0;
+    http_get(url, &o, &sink, &res);
+    buf[f.len] = '\0';
+    *len = f.len;
+    return res.status == NP_EXIT_DISK ? NP_EXIT_USAGE : res.status;    /* "disk": our sink refused */
+}
