@@ -296,6 +296,7 @@ void kmain(uint32_t magic, uint32_t info)
     pci_init(&acpi);
     virtio_probe_all(&cmdline);
     list_disks();
+    apply_config();     /* before anything reads the job's keys: the file may hold any of them */
     const char *dt = cmdline_get(&cmdline, "disktest");
     if (dt)
         np_finish(run_disktest(dt));
@@ -304,7 +305,6 @@ void kmain(uint32_t magic, uint32_t info)
         enum np_exit e = net_up(&cmdline, &boot_info);
         np_finish(e != NP_EXIT_OK ? e : nettest_run(nt));
     }
-    apply_config();
     if (cmdline_get(&cmdline, "url"))
         np_finish(install_run(&cmdline, &boot_info));
     log_info("nothing to do: no job on the command line\n");
