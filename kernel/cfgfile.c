@@ -1,7 +1,7 @@
 #include "kernel/cfgfile.h"
 
 #include "kernel/errno.h"
-#include "kernel/printf.h"
+#include "kernel/netdev.h"
 #include "kernel/string.h"
 
 #include <stdbool.h>
@@ -10,7 +10,7 @@ int cfgfile_expand_mac(const char *in, const uint8_t mac[6], char *out, size_t c
 {
     char m[18];
     size_t o = 0;
-    np_snprintf(m, sizeof(m), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    netdev_mac_format(mac, m, sizeof(m));
     for (const char *p = in; *p;) {
         const char *piece = p;
         size_t n = 1;

@@ -296,12 +296,6 @@ static int setup(const struct cmdline *cl)
                       in.disk->size);
 }
 
-static void hex(const uint8_t d[32], char out[65])
-{
-    for (int i = 0; i < 32; i++)
-        np_snprintf(out + 2 * i, 3, "%02x", d[i]);
-}
-
 /* The held first MiB, padded to a block: written last, after the hash matched. */
 static int write_head(void)
 {
@@ -405,7 +399,7 @@ static enum np_exit finish(const struct install_opts *o)
     mbedtls_sha256_finish_ret(&in.sha, digest);
     if (o->have_sha && NP_STRFN(memcmp)(digest, o->sha, 32)) {
         char got[65];
-        hex(digest, got);
+        summary_hex(digest, got);
         np_snprintf(in.error, sizeof(in.error), "sha256 mismatch: got %s; the first MiB stays zeroed", got);
         return fail_with(NP_EXIT_HASH);
     }

@@ -11,6 +11,9 @@
  * "result=ok|error code=NAME bytes=N sha256=HEX|- seconds=S.mmm MBps=X.y disk=NAME|-":
  * one line, no spaces inside a value, so `key=value` splitting on blanks reads it back.
  */
+/* A SHA-256 digest as 64 lower-case hex digits. */
+void summary_hex(const uint8_t digest[32], char out[65]);
+
 int summary_format(char *buf, size_t size, enum np_exit status, uint64_t bytes,
                    const uint8_t *digest, uint64_t us, const char *disk);
 
