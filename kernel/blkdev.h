@@ -48,6 +48,15 @@ struct blkdev {
 /* Checks a request against the device before a driver sees it (pure). */
 int blkdev_check(const struct blkdev *d, const struct blk_req *r);
 
+/* What blk_req.status holds while a request is in flight (errors are negative, success 0). */
+#define BLK_PENDING 1
+
+/*
+ * Submits r and polls until it completes or timeout_us passes; returns its status. After a
+ * timeout the request may still complete later: r must stay valid (a static one, say).
+ */
+int blkdev_sync(struct blkdev *d, struct blk_req *r, uint64_t timeout_us);
+
 /* Submits after blkdev_check. */
 int blkdev_submit(struct blkdev *d, struct blk_req *r);
 int blkdev_poll(struct blkdev *d);

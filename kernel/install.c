@@ -63,20 +63,12 @@ static int disk_fail(struct blk_req *r, const char *what)
 /* One synchronous request, split to the device's maximum, bounded in time. */
 static int disk_sync(enum blk_op op, uint64_t off, void *buf, size_t len)
 {
-    static struct blk_req r;
+    static struct blk_req r;    /* static: a timed-out request may still complete later */
     size_t done = 0;
     do {
         size_t n = len - done < in.disk->max_transfer ? len - done : in.disk->max_transfer;
-        r = (struct blk_req){ op, off + done, (uint8_t *)buf + done, n, 1, req_done, NULL };
-        int err = blkdev_submit(in.disk, &r);
-        for (uint64_t t0 = clock_us(); !err && r.status == 1;) {
-            /* status stays 1 until the driver writes the outcome */
-            if (blkdev_poll(in.disk) < 0 || clock_us() - t0 > DISK_STALL_US)
-                err = -NP_ETIMEDOUT;
-        }
-        if (err)
-            r.status = err;
-        if (r.status)
+        r = (struct blk_req){ op, off + done, (uint8_t *)buf + done, n, BLK_PENDING, req_done, NULL };
+        if (blkdev_sync(in.disk, &r, DISK_STALL_US))
             return disk_fail(&r, op == BLK_READ ? "read" : op == BLK_FLUSH ? "flush" : "write");
         done += n;
     } while (done < len);
@@ -152,7 +144,7 @@ static int pump(bool final)
             log_info("install: the image ends inside a block: %zu zero bytes pad it\n", pad);
         if (got != 1)
             break;
-        in.req[slot] = (struct blk_req){ BLK_WRITE, off, data, len, 1, req_done, NULL };
+        in.req[slot] = (struct blk_req){ BLK_WRITE, off, data, len, BLK_PENDING, req_done, NULL };
         if (submit(slot))
             return -1;
     }
@@ -163,7 +155,7 @@ static int pump(bool final)
     }
     for (unsigned i = 0; i < SRING_MAX_IO; i++) {
         struct blk_req *r = &in.req[i];
-        if (!in.ring.io[i].busy || in.ring.io[i].complete || r->status == 1 || (int)i == in.pending)
+        if (!in.ring.io[i].busy || in.ring.io[i].complete || r->status == BLK_PENDING || (int)i == in.pending)
             continue;
         if (r->status)
             return disk_fail(r, "write");
