@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 
 MIB = 1 << 20
-KEY = 0x746E616C7074656E    # "netplant", as kernel/disktest.h
+KEY = 0x746E616C7074656E    # "netplant", as install/disktest.h
 DISK_SIZE = 32 * MIB
 EXIT = {"ok": 0, "usage": 1, "disk": 6, "verify": 7}
 

@@ -1,6 +1,6 @@
 /* config=URL: a small key=value file that adds to the command line (pure helpers). */
-#ifndef KERNEL_CFGFILE_H
-#define KERNEL_CFGFILE_H
+#ifndef INSTALL_CFGFILE_H
+#define INSTALL_CFGFILE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* The install's one machine-readable closing line (pure, so its format is tested on the host). */
-#ifndef KERNEL_SUMMARY_H
-#define KERNEL_SUMMARY_H
+#ifndef INSTALL_SUMMARY_H
+#define INSTALL_SUMMARY_H
 
 #include <stddef.h>
 #include <stdint.h>

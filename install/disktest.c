@@ -2,7 +2,7 @@
  * Writes the pattern with several requests in flight, flushes, reads it back the same way and
  * compares, reporting MB/s for each direction. The host checks the disk file afterwards.
  */
-#include "kernel/disktest.h"
+#include "install/disktest.h"
 
 #include "arch/x86_64/arch.h"
 #include "kernel/cmdline.h"

@@ -1,4 +1,4 @@
-#include "kernel/summary.h"
+#include "install/summary.h"
 
 #include "kernel/printf.h"
 

@@ -1,4 +1,4 @@
-#include "kernel/cfgfile.h"
+#include "install/cfgfile.h"
 
 #include "kernel/errno.h"
 #include "kernel/netdev.h"

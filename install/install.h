@@ -1,6 +1,6 @@
 /* The main job: stream url= onto the disk, verify it, and say so in one line. */
-#ifndef KERNEL_INSTALL_H
-#define KERNEL_INSTALL_H
+#ifndef INSTALL_INSTALL_H
+#define INSTALL_INSTALL_H
 
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"

@@ -4,8 +4,8 @@
  * completing in any order; space is freed only up to the first write not yet complete, and
  * what was freed is what TCP may be told it can send again.
  */
-#ifndef KERNEL_SRING_H
-#define KERNEL_SRING_H
+#ifndef INSTALL_SRING_H
+#define INSTALL_SRING_H
 
 #include <stdbool.h>
 #include <stddef.h>

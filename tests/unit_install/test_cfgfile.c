@@ -1,7 +1,7 @@
 /* config=URL helpers: ${mac} expansion and turning a file into a command line. */
 #include <string.h>
 
-#include "kernel/cfgfile.h"
+#include "install/cfgfile.h"
 #include "kernel/errno.h"
 #include "tests/unit/test.h"
 

@@ -4,7 +4,7 @@
  * last byte the ring is flushed, the SHA-256 compared, and only then is the first MiB written.
  * A failed or unverified install never leaves a disk that looks bootable.
  */
-#include "kernel/install.h"
+#include "install/install.h"
 
 #include "arch/x86_64/arch.h"
 #include "kernel/blkdev.h"
@@ -12,9 +12,9 @@
 #include "kernel/errno.h"
 #include "kernel/kmem.h"
 #include "kernel/printf.h"
-#include "kernel/sring.h"
+#include "install/sring.h"
 #include "kernel/string.h"
-#include "kernel/summary.h"
+#include "install/summary.h"
 #include "mbedtls/sha256.h"
 #include "net/http/http_get.h"
 #include "net/http/http_resp.h"

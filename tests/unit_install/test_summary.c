@@ -1,7 +1,7 @@
 /* The install's closing line: its fields, its rounding, and that it parses back as key=value. */
 #include <string.h>
 
-#include "kernel/summary.h"
+#include "install/summary.h"
 #include "tests/unit/test.h"
 
 /* Splits "k=v k=v" and returns the value of key, or NULL. */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "kernel/errno.h"
-#include "kernel/sring.h"
+#include "install/sring.h"
 #include "tests/unit/fakephys.h"
 #include "tests/unit/test.h"
 

@@ -1,4 +1,4 @@
-#include "kernel/sring.h"
+#include "install/sring.h"
 
 #include "kernel/errno.h"
 #include "kernel/string.h"

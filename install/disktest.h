@@ -1,6 +1,6 @@
 /* The disk self-test: write a known pattern to a range, read it back, compare. */
-#ifndef KERNEL_DISKTEST_H
-#define KERNEL_DISKTEST_H
+#ifndef INSTALL_DISKTEST_H
+#define INSTALL_DISKTEST_H
 
 #include <stdint.h>
 
