@@ -1,350 +1,71 @@
 /*
- * url= onto the disk: the first MiB is held back in memory and the disk's first MiB zeroed as
- * soon as the image is known to be longer; the rest streams through the sector ring; after the
- * last byte the ring is flushed, the SHA-256 compared, and only then is the first MiB written.
- * A failed or unverified install never leaves a disk that looks bootable.
+ * The install job: url= through the pipeline (install/stage.h) onto the disk, then the
+ * checks, then the first MiB, then one summary line. The pipeline today:
+ *     HTTP source -> checksum (SHA-256 of the served bytes) -> disk (sector ring)
  */
 #include "install/install.h"
 
 #include "arch/x86_64/arch.h"
-#include "kernel/blkdev.h"
+#include "install/checksum.h"
+#include "install/disk_stage.h"
+#include "install/source_http.h"
+#include "install/summary.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
-#include "kernel/kmem.h"
 #include "kernel/printf.h"
-#include "install/sring.h"
 #include "kernel/string.h"
-#include "install/summary.h"
-#include "mbedtls/sha256.h"
-#include "net/http/http_get.h"
+#include "lwip/opt.h"
 #include "net/http/http_resp.h"
 #include "net/lwip-port/net.h"
-#include "lwip/opt.h"
 
-#define HOLD_BYTES      (1u << 20)
-#define RING_BYTES      (8u << 20)
-#define CHUNK_MAX       (1u << 20)
-#define DISK_STALL_US   30000000ull
 #define PROGRESS_US     1000000ull
 
-/* The ring must hold a whole TCP window beyond what it lends back early (see ring_credit). */
-_Static_assert(RING_BYTES >= 4 * TCP_WND, "the ring is the receive buffer: keep it well above TCP_WND");
-
-static struct {
-    struct blkdev *disk;
-    struct sring ring;
-    struct blk_req req[SRING_MAX_IO];
-    uint8_t *hold, *zero;
-    uint64_t pos;           /* image bytes received (the stream's offset) */
-    uint64_t total;
-    bool zeroed;
-    int pending;            /* a ring write the device had no room for yet, or -1 */
-    uint64_t ring_in;       /* bytes appended to the ring in this stream */
-    uint64_t ring_credited; /* of those, how many TCP was told it may send again */
-    mbedtls_sha256_context sha;
-    enum np_exit status;    /* set by the sink when it refuses; 0 otherwise */
-    char error[160];
-    uint64_t t0_us, last_progress_us, last_done_us;
-} in;
-
-static void req_done(struct blk_req *r)
-{
-    (void)r;    /* completion is read from r->status in pump: nothing to do here */
-}
-
-static int disk_fail(struct blk_req *r, const char *what)
-{
-    np_snprintf(in.error, sizeof(in.error), "disk %s: %s failed at sector %llu: %s", in.disk->name, what,
-                (unsigned long long)(r->offset / 512), np_strerror(r->status));
-    in.status = NP_EXIT_DISK;
-    return -1;
-}
-
-/* One synchronous request, split to the device's maximum, bounded in time. */
-static int disk_sync(enum blk_op op, uint64_t off, void *buf, size_t len)
-{
-    static struct blk_req r;    /* static: a timed-out request may still complete later */
-    size_t done = 0;
-    do {
-        size_t n = len - done < in.disk->max_transfer ? len - done : in.disk->max_transfer;
-        r = (struct blk_req){ op, off + done, (uint8_t *)buf + done, n, BLK_PENDING, req_done, NULL };
-        if (blkdev_sync(in.disk, &r, DISK_STALL_US))
-            return disk_fail(&r, op == BLK_READ ? "read" : op == BLK_FLUSH ? "flush" : "write");
-        done += n;
-    } while (done < len);
-    return 0;
-}
-
-static int disk_flush(void)
-{
-    return in.disk->can_flush ? disk_sync(BLK_FLUSH, 0, NULL, 0) : 0;
-}
-
-static void progress(bool force)
-{
-    uint64_t now = clock_us();
-    if (!force && now - in.last_progress_us < PROGRESS_US)
-        return;
-    in.last_progress_us = now;
-    uint64_t us = now - in.t0_us ? now - in.t0_us : 1, mbps1000 = in.pos * 1000 / us;
-    if (in.total != HTTP_LEN_UNKNOWN && in.total) {
-        uint64_t eta = mbps1000 ? (in.total - in.pos) / (mbps1000 * 1000) : 0;   /* bytes/ms * 1000 */
-        log_info("progress: %llu of %llu MiB (%llu%%), %llu.%01llu MB/s, ETA %llu s\n",
-                 (unsigned long long)(in.pos >> 20), (unsigned long long)(in.total >> 20),
-                 (unsigned long long)(in.pos * 100 / in.total), (unsigned long long)(mbps1000 / 1000),
-                 (unsigned long long)(mbps1000 / 100 % 10), (unsigned long long)eta);
-    } else {
-        log_info("progress: %llu MiB, %llu.%01llu MB/s\n", (unsigned long long)(in.pos >> 20),
-                 (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10));
-    }
-}
-
-/*
- * Lends TCP window back for ring bytes early: the sender may then have at most TCP_WND bytes
- * more in flight than were credited, so crediting up to (written + ring size - TCP_WND) keeps
- * every byte it can still send fitting in the ring. While the disk keeps up the window stays
- * open; when it falls a ring behind, credit waits for completed writes, and TCP's window is
- * the brake.
- */
-static void ring_credit(void)
-{
-    uint64_t written = in.ring.done - in.ring.start;
-    uint64_t limit = written + in.ring.size - TCP_WND;
-    uint64_t upto = in.ring_in < limit ? in.ring_in : limit;
-    if (upto > in.ring_credited) {
-        http_get_release((size_t)(upto - in.ring_credited));
-        in.ring_credited = upto;
-    }
-}
-
-/* Hands one ring write to the disk; a full device queue leaves it pending for the next turn. */
-static int submit(unsigned slot)
-{
-    int err = blkdev_submit(in.disk, &in.req[slot]);
-    in.pending = err == -NP_EBUSY ? (int)slot : -1;
-    if (err && err != -NP_EBUSY) {
-        in.req[slot].status = err;
-        return disk_fail(&in.req[slot], "write");
-    }
-    return 0;
-}
-
-/* Submits ring writes, reaps completions, frees ring space back to TCP. */
-static int pump(bool final)
-{
-    unsigned slot;
-    uint64_t off;
-    void *data;
-    size_t len, pad;
-    if (in.pending >= 0 && submit((unsigned)in.pending))
-        return -1;
-    while (in.pending < 0) {
-        int got = sring_next(&in.ring, final, &slot, &off, &data, &len, &pad);
-        if (pad)    /* reported once, by whichever call padded, handing out a write or not */
-            log_info("install: the image ends inside a block: %zu zero bytes pad it\n", pad);
-        if (got != 1)
-            break;
-        in.req[slot] = (struct blk_req){ BLK_WRITE, off, data, len, BLK_PENDING, req_done, NULL };
-        if (submit(slot))
-            return -1;
-    }
-    if (blkdev_poll(in.disk) < 0) {
-        np_snprintf(in.error, sizeof(in.error), "disk %s stopped working", in.disk->name);
-        in.status = NP_EXIT_DISK;
-        return -1;
-    }
-    for (unsigned i = 0; i < SRING_MAX_IO; i++) {
-        struct blk_req *r = &in.req[i];
-        if (!in.ring.io[i].busy || in.ring.io[i].complete || r->status == BLK_PENDING || (int)i == in.pending)
-            continue;
-        if (r->status)
-            return disk_fail(r, "write");
-        if (sring_complete(&in.ring, i))
-            ring_credit();
-        in.last_done_us = clock_us();
-    }
-    progress(false);
-    return 0;
-}
-
-static int sink_pump(void *ctx, const char **why)
-{
-    (void)ctx;
-    int err = pump(false);
-    if (err)
-        *why = in.error;
-    return err;
-}
-
-/*
- * final: writes everything, the zero-padded last block too, and waits for it all.
- * Otherwise: waits only for the writes already handed out; a partial block stays unwritten.
- */
-static int drain(bool final)
-{
-    in.last_done_us = clock_us();
-    while (final ? !sring_idle(&in.ring) : !sring_settled(&in.ring) || in.pending >= 0) {
-        if (pump(final))
-            return -1;
-        if (clock_us() - in.last_done_us > DISK_STALL_US) {
-            np_snprintf(in.error, sizeof(in.error), "disk %s: writes stopped completing", in.disk->name);
-            in.status = NP_EXIT_DISK;
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static int sink_begin(void *ctx, uint64_t offset, uint64_t total)
-{
-    (void)ctx;
-    uint64_t cap = in.disk->size;
-    if (total != HTTP_LEN_UNKNOWN && total > cap) {
-        np_snprintf(in.error, sizeof(in.error), "the image is %llu bytes but disk %s holds %llu; nothing written",
-                    (unsigned long long)total, in.disk->name, (unsigned long long)cap);
-        in.status = NP_EXIT_TOOBIG;
-        return -1;
-    }
-    in.total = total;
-    if (offset && offset == in.pos)
-        return 0;   /* a resume: the stream goes on where it stopped */
-    /* From byte 0 (a start, or a restart): writes of the old stream finish before new ones. */
-    if (drain(false))
-        return -1;
-    sring_init(&in.ring, in.ring.buf, in.ring.size, in.ring.chunk, in.ring.block, HOLD_BYTES, cap);
-    in.pos = 0;
-    in.ring_in = in.ring_credited = 0;
-    mbedtls_sha256_free(&in.sha);
-    mbedtls_sha256_init(&in.sha);
-    mbedtls_sha256_starts_ret(&in.sha, 0);
-    return 0;
-}
-
-static int sink_data(void *ctx, const uint8_t *p, size_t len, const char **why)
-{
-    (void)ctx;
-    mbedtls_sha256_update_ret(&in.sha, p, len);
-    while (len) {
-        if (in.pos < HOLD_BYTES) {
-            size_t n = HOLD_BYTES - in.pos < len ? (size_t)(HOLD_BYTES - in.pos) : len;
-            NP_STRFN(memcpy)(in.hold + in.pos, p, n);
-            http_get_release(n);    /* held bytes take no ring space */
-            in.pos += n, p += n, len -= n;
-            continue;
-        }
-        if (!in.zeroed) {
-            /* Longer than 1 MiB: blank the start now, so a broken install cannot boot. */
-            if (disk_sync(BLK_WRITE, 0, in.zero, HOLD_BYTES) || disk_flush())
-                return *why = in.error, -1;
-            in.zeroed = true;
-        }
-        if (in.pos + len > in.disk->size) {
-            np_snprintf(in.error, sizeof(in.error), "the image is larger than disk %s (%llu bytes); stopped there",
-                        in.disk->name, (unsigned long long)in.disk->size);
-            in.status = NP_EXIT_TOOBIG;
-            return *why = in.error, -1;
-        }
-        size_t n = sring_append(&in.ring, p, len);
-        in.pos += n, p += n, len -= n;
-        in.ring_in += n;
-        ring_credit();
-        if (len && pump(false))     /* the ring is full: write some out, then go on */
-            return *why = in.error, -1;
-    }
-    return 0;
-}
-
-static int setup(const struct cmdline *cl)
-{
-    const char *spec = cmdline_get(cl, "disk");
-    unsigned i;
-    int err = blkdev_select(blkdev_all(), blkdev_count(), spec, &i);
-    if (err == -NP_EINVAL)
-        np_snprintf(in.error, sizeof(in.error), "%u disks found; say which one to write with disk=", blkdev_count());
-    else if (err)
-        np_snprintf(in.error, sizeof(in.error), spec ? "disk=%s matches no single disk" : "no disk found",
-                    spec ? spec : "");
-    if (err)
-        return -1;
-    in.disk = blkdev_get(i);
-    if (in.disk->read_only) {
-        np_snprintf(in.error, sizeof(in.error), "disk %s is read-only", in.disk->name);
-        return -1;
-    }
-    uint32_t chunk = in.disk->max_transfer < CHUNK_MAX ? in.disk->max_transfer : CHUNK_MAX;
-    chunk -= chunk % in.disk->block_size;
-    uint64_t ring_pa, hold_pa, zero_pa;
-    size_t ring = RING_BYTES - RING_BYTES % chunk;
-    if (!chunk || kmem_alloc_pages(ring / PAGE_SIZE + 1, PAGE_SIZE, 4ull << 30, &ring_pa) ||
-        kmem_alloc_pages(HOLD_BYTES / PAGE_SIZE, PAGE_SIZE, 4ull << 30, &hold_pa) ||
-        kmem_alloc_pages(HOLD_BYTES / PAGE_SIZE, PAGE_SIZE, 4ull << 30, &zero_pa)) {
-        np_snprintf(in.error, sizeof(in.error), "not enough memory for the disk buffers");
-        return -1;
-    }
-    in.hold = (uint8_t *)(uintptr_t)hold_pa;
-    in.zero = (uint8_t *)(uintptr_t)zero_pa;
-    NP_STRFN(memset)(in.zero, 0, HOLD_BYTES);
-    return sring_init(&in.ring, (uint8_t *)(uintptr_t)ring_pa, ring, chunk, in.disk->block_size, HOLD_BYTES,
-                      in.disk->size);
-}
-
-/* The held first MiB, padded to a block: written last, after the hash matched. */
-static int write_head(void)
-{
-    size_t n = in.pos < HOLD_BYTES ? (size_t)in.pos : HOLD_BYTES;
-    size_t padded = (n + in.disk->block_size - 1) / in.disk->block_size * in.disk->block_size;
-    if (padded > in.disk->size)
-        return -1;
-    NP_STRFN(memset)(in.hold + n, 0, padded - n);
-    if (n < padded && in.pos < HOLD_BYTES)
-        log_info("install: the image ends inside a block: %zu zero bytes pad it\n", padded - n);
-    return disk_sync(BLK_WRITE, 0, in.hold, padded) || disk_flush() ? -1 : 0;
-}
-
-/* verify=readback: the image as the disk holds it now, hashed again. */
-static int readback(const uint8_t want[32])
-{
-    mbedtls_sha256_context c;
-    uint8_t got[32];
-    mbedtls_sha256_init(&c);
-    mbedtls_sha256_starts_ret(&c, 0);
-    for (uint64_t off = 0; off < in.pos;) {
-        size_t n = in.pos - off < in.ring.chunk ? (size_t)(in.pos - off) : in.ring.chunk;
-        size_t whole = (n + in.disk->block_size - 1) / in.disk->block_size * in.disk->block_size;
-        if (disk_sync(BLK_READ, off, in.ring.buf, whole))
-            return -1;
-        mbedtls_sha256_update_ret(&c, in.ring.buf, n);
-        off += n;
-    }
-    mbedtls_sha256_finish_ret(&c, got);
-    mbedtls_sha256_free(&c);
-    if (NP_STRFN(memcmp)(got, want, 32)) {
-        np_snprintf(in.error, sizeof(in.error), "read-back of disk %s does not match what was received", in.disk->name);
-        in.status = NP_EXIT_VERIFY;
-        return -1;
-    }
-    log_info("install: read back %llu bytes from %s: same SHA-256\n", (unsigned long long)in.pos, in.disk->name);
-    return 0;
-}
+/* The ring is the receive buffer: it must hold a whole TCP window beyond what it lends back early. */
+_Static_assert(DISK_STAGE_RING_BYTES >= 4 * TCP_WND, "keep the ring well above TCP_WND");
+_Static_assert(STAGE_LEN_UNKNOWN == HTTP_LEN_UNKNOWN, "lengths pass from HTTP to the stages as they are");
 
 struct install_opts {
     const char *url;
-    uint8_t sha[32];
+    uint8_t sha[CHECKSUM_SHA256_LEN];
     bool have_sha;
     bool readback;
     struct http_get_opts http;
 };
 
-static int parse_hex(const char *s, uint8_t out[32])
+static struct {
+    struct stage_error err;
+    struct checksum_stage sum;
+    struct disk_stage disk;
+    uint64_t t0_us, last_progress_us;
+} job;
+
+static void progress(bool force)
 {
-    for (int i = 0; i < 64; i++) {
-        char c = s[i] | 0x20;
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (v < 0)
-            return -1;
-        out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] | v : v << 4);
+    uint64_t now = clock_us(), pos = job.disk.pos, total = job.disk.total;
+    if (!force && now - job.last_progress_us < PROGRESS_US)
+        return;
+    job.last_progress_us = now;
+    uint64_t us = now - job.t0_us ? now - job.t0_us : 1, mbps1000 = pos * 1000 / us;
+    if (total != STAGE_LEN_UNKNOWN && total) {
+        uint64_t eta = mbps1000 ? (total - pos) / (mbps1000 * 1000) : 0;   /* bytes/ms * 1000 */
+        log_info("progress: %llu of %llu MiB (%llu%%), %llu.%01llu MB/s, ETA %llu s\n",
+                 (unsigned long long)(pos >> 20), (unsigned long long)(total >> 20),
+                 (unsigned long long)(pos * 100 / total), (unsigned long long)(mbps1000 / 1000),
+                 (unsigned long long)(mbps1000 / 100 % 10), (unsigned long long)eta);
+    } else {
+        log_info("progress: %llu MiB, %llu.%01llu MB/s\n", (unsigned long long)(pos >> 20),
+                 (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10));
     }
-    return s[64] ? -1 : 0;
+}
+
+/* What the source runs while it waits on the network: the disk's side, and the progress line. */
+static int job_pump(void *ctx)
+{
+    (void)ctx;
+    if (disk_stage_pump(&job.disk))
+        return -1;
+    progress(false);
+    return 0;
 }
 
 static int parse_opts(const struct cmdline *cl, struct install_opts *o)
@@ -353,7 +74,7 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     const char *s;
     o->url = cmdline_get(cl, "url");
     o->have_sha = (s = cmdline_get(cl, "sha256")) != NULL;
-    if (o->have_sha && parse_hex(s, o->sha))
+    if (o->have_sha && checksum_parse_hex(s, o->sha))
         return log_err("error: sha256=%s: want 64 hex digits\n", s), -1;
     if ((s = cmdline_get(cl, "retries")) && (cmdline_parse_u64(s, &retries) || retries > 100))
         return log_err("error: retries=%s: want 0 to 100\n", s), -1;
@@ -367,64 +88,96 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     return 0;
 }
 
-static void summary(enum np_exit status, const uint8_t digest[32])
+/* disk=, or the only disk; refused when read-only. NULL with job.err set. */
+static struct blkdev *pick_disk(const struct cmdline *cl)
+{
+    const char *spec = cmdline_get(cl, "disk");
+    unsigned i;
+    int err = blkdev_select(blkdev_all(), blkdev_count(), spec, &i);
+    job.err.status = NP_EXIT_DISK;
+    if (err == -NP_EINVAL)
+        np_snprintf(job.err.msg, sizeof(job.err.msg), "%u disks found; say which one to write with disk=",
+                    blkdev_count());
+    else if (err)
+        np_snprintf(job.err.msg, sizeof(job.err.msg), spec ? "disk=%s matches no single disk" : "no disk found",
+                    spec ? spec : "");
+    else if (blkdev_get(i)->read_only)
+        np_snprintf(job.err.msg, sizeof(job.err.msg), "disk %s is read-only", blkdev_get(i)->name);
+    else
+        return job.err.status = NP_EXIT_OK, blkdev_get(i);
+    return NULL;
+}
+
+static void summary(enum np_exit status, const uint8_t *digest)
 {
     char line[200];
-    summary_format(line, sizeof(line), status, in.pos, digest, clock_us() - in.t0_us, in.disk ? in.disk->name : NULL);
+    summary_format(line, sizeof(line), status, job.disk.pos, digest, clock_us() - job.t0_us,
+                   job.disk.disk ? job.disk.disk->name : NULL);
     log_info("%s\n", line);
 }
 
 static enum np_exit fail_with(enum np_exit status)
 {
-    if (in.error[0])
-        log_err("error: %s\n", in.error);
+    if (job.err.msg[0])
+        log_err("error: %s\n", job.err.msg);
     summary(status, NULL);
     return status;
 }
 
-/* After the last byte: ring out, hash compared, first MiB written, optionally read back. */
+static void readback_feed(void *ctx, const uint8_t *p, size_t len)
+{
+    mbedtls_sha256_update_ret(ctx, p, len);
+}
+
+/* verify=readback: the image as the disk holds it now, hashed again. */
+static int readback(const uint8_t want[CHECKSUM_SHA256_LEN])
+{
+    mbedtls_sha256_context c;
+    uint8_t got[CHECKSUM_SHA256_LEN];
+    mbedtls_sha256_init(&c);
+    mbedtls_sha256_starts_ret(&c, 0);
+    int err = disk_stage_readback(&job.disk, readback_feed, &c);
+    mbedtls_sha256_finish_ret(&c, got);
+    mbedtls_sha256_free(&c);
+    if (err)
+        return -1;
+    if (NP_STRFN(memcmp)(got, want, sizeof(got)))
+        return stage_fail(&job.disk.st, NP_EXIT_VERIFY, "read-back of disk %s does not match what was received",
+                          job.disk.disk->name);
+    log_info("install: read back %llu bytes from %s: same SHA-256\n", (unsigned long long)job.disk.pos,
+             job.disk.disk->name);
+    return 0;
+}
+
+/* After the last byte: the stages end (ring out, hash compared), the first MiB, the read-back. */
 static enum np_exit finish(const struct install_opts *o)
 {
-    uint8_t digest[32];
-    if (drain(true) || disk_flush())
-        return fail_with(in.status ? in.status : NP_EXIT_DISK);
-    mbedtls_sha256_finish_ret(&in.sha, digest);
-    if (o->have_sha && NP_STRFN(memcmp)(digest, o->sha, 32)) {
-        char got[65];
-        summary_hex(digest, got);
-        np_snprintf(in.error, sizeof(in.error), "sha256 mismatch: got %s; the first MiB stays zeroed", got);
-        return fail_with(NP_EXIT_HASH);
-    }
-    log_info("install: %llu bytes, sha256 %s; writing the first MiB\n", (unsigned long long)in.pos,
-             o->have_sha ? "matches" : "(no sha256= given to compare)");
-    if (write_head() || (o->readback && readback(digest)))
-        return fail_with(in.status ? in.status : NP_EXIT_DISK);
-    summary(NP_EXIT_OK, digest);
+    if (stage_end(&job.sum.st) || disk_stage_commit(&job.disk) || (o->readback && readback(job.sum.digest)))
+        return fail_with(job.err.status != NP_EXIT_OK ? job.err.status : NP_EXIT_DISK);
+    summary(NP_EXIT_OK, job.sum.digest);
     return NP_EXIT_OK;
 }
 
 enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
 {
     struct install_opts o;
-    NP_STRFN(memset)(&in, 0, sizeof(in));
-    in.total = HTTP_LEN_UNKNOWN;
-    in.pending = -1;
-    mbedtls_sha256_init(&in.sha);
+    NP_STRFN(memset)(&job, 0, sizeof(job));
     if (parse_opts(cl, &o))
         return NP_EXIT_USAGE;
-    if (setup(cl))
+    struct blkdev *disk = pick_disk(cl);
+    if (!disk || disk_stage_init(&job.disk, disk, &job.err, http_get_release, TCP_WND))
         return fail_with(NP_EXIT_DISK);
+    checksum_stage_init(&job.sum, &job.disk.st, &job.err, o.have_sha ? o.sha : NULL);
     enum np_exit e = net_up(cl, bi);
     if (e != NP_EXIT_OK)
         return e;
-    log_info("install: %s onto disk %s (%llu MiB)\n", o.url, in.disk->name, (unsigned long long)(in.disk->size >> 20));
-    in.t0_us = in.last_progress_us = clock_us();
-    const struct http_sink sink = { sink_begin, sink_data, sink_pump, NULL };
+    log_info("install: %s onto disk %s (%llu MiB)\n", o.url, disk->name, (unsigned long long)(disk->size >> 20));
+    job.t0_us = job.last_progress_us = clock_us();
     struct http_get_result res;
-    http_get(o.url, &o.http, &sink, &res);
+    source_http_run(o.url, &o.http, &job.sum.st, job_pump, NULL, &res);
     if (res.status != NP_EXIT_OK) {
-        drain(false);   /* let what was written land, then report; the first MiB stays zero */
-        return fail_with(in.status ? in.status : res.status);
+        disk_stage_settle(&job.disk);   /* let what was written land, then report; the first MiB stays zero */
+        return fail_with(job.err.status != NP_EXIT_OK ? job.err.status : res.status);
     }
     progress(true);
     return finish(&o);

@@ -1,0 +1,254 @@
+#include "install/disk_stage.h"
+
+#include "arch/x86_64/arch.h"
+#include "kernel/console.h"
+#include "kernel/errno.h"
+#include "kernel/kmem.h"
+#include "kernel/string.h"
+
+#define HOLD_BYTES      DISK_STAGE_HOLD_BYTES
+#define CHUNK_MAX       (1u << 20)
+#define DISK_STALL_US   30000000ull
+
+static struct disk_stage *of(struct stage *s)
+{
+    return (struct disk_stage *)s;
+}
+
+static void req_done(struct blk_req *r)
+{
+    (void)r;    /* completion is read from r->status in pump: nothing to do here */
+}
+
+static int disk_fail(struct disk_stage *d, struct blk_req *r, const char *what)
+{
+    return stage_fail(&d->st, NP_EXIT_DISK, "disk %s: %s failed at sector %llu: %s", d->disk->name, what,
+                      (unsigned long long)(r->offset / 512), np_strerror(r->status));
+}
+
+/* One synchronous request, split to the device's maximum, bounded in time. */
+static int disk_sync(struct disk_stage *d, enum blk_op op, uint64_t off, void *buf, size_t len)
+{
+    static struct blk_req r;    /* static: a timed-out request may still complete later */
+    size_t done = 0;
+    do {
+        size_t n = len - done < d->disk->max_transfer ? len - done : d->disk->max_transfer;
+        r = (struct blk_req){ op, off + done, (uint8_t *)buf + done, n, BLK_PENDING, req_done, NULL };
+        if (blkdev_sync(d->disk, &r, DISK_STALL_US))
+            return disk_fail(d, &r, op == BLK_READ ? "read" : op == BLK_FLUSH ? "flush" : "write");
+        done += n;
+    } while (done < len);
+    return 0;
+}
+
+static int disk_flush(struct disk_stage *d)
+{
+    return d->disk->can_flush ? disk_sync(d, BLK_FLUSH, 0, NULL, 0) : 0;
+}
+
+/*
+ * Lends window back for ring bytes early: the sender may then have at most one window more in
+ * flight than was credited, so crediting up to (written + ring size - window) keeps every byte
+ * it can still send fitting in the ring. While the disk keeps up the window stays open; when
+ * it falls a ring behind, credit waits for completed writes, and TCP's window is the brake.
+ */
+static void ring_credit(struct disk_stage *d)
+{
+    uint64_t written = d->ring.done - d->ring.start;
+    uint64_t limit = written + d->ring.size - d->tcp_window;
+    uint64_t upto = d->ring_in < limit ? d->ring_in : limit;
+    if (upto > d->ring_credited) {
+        d->release((size_t)(upto - d->ring_credited));
+        d->ring_credited = upto;
+    }
+}
+
+/* Hands one ring write to the disk; a full device queue leaves it pending for the next turn. */
+static int submit(struct disk_stage *d, unsigned slot)
+{
+    int err = blkdev_submit(d->disk, &d->req[slot]);
+    d->pending = err == -NP_EBUSY ? (int)slot : -1;
+    if (err && err != -NP_EBUSY) {
+        d->req[slot].status = err;
+        return disk_fail(d, &d->req[slot], "write");
+    }
+    return 0;
+}
+
+/* Submits ring writes, reaps completions, frees ring space back to the source. */
+static int pump(struct disk_stage *d, bool final)
+{
+    unsigned slot;
+    uint64_t off;
+    void *data;
+    size_t len, pad;
+    if (d->pending >= 0 && submit(d, (unsigned)d->pending))
+        return -1;
+    while (d->pending < 0) {
+        int got = sring_next(&d->ring, final, &slot, &off, &data, &len, &pad);
+        if (pad)    /* reported once, by whichever call padded, handing out a write or not */
+            log_info("install: the image ends inside a block: %zu zero bytes pad it\n", pad);
+        if (got != 1)
+            break;
+        d->req[slot] = (struct blk_req){ BLK_WRITE, off, data, len, BLK_PENDING, req_done, NULL };
+        if (submit(d, slot))
+            return -1;
+    }
+    if (blkdev_poll(d->disk) < 0)
+        return stage_fail(&d->st, NP_EXIT_DISK, "disk %s stopped working", d->disk->name);
+    for (unsigned i = 0; i < SRING_MAX_IO; i++) {
+        struct blk_req *r = &d->req[i];
+        if (!d->ring.io[i].busy || d->ring.io[i].complete || r->status == BLK_PENDING || (int)i == d->pending)
+            continue;
+        if (r->status)
+            return disk_fail(d, r, "write");
+        if (sring_complete(&d->ring, i))
+            ring_credit(d);
+        d->last_done_us = clock_us();
+    }
+    return 0;
+}
+
+int disk_stage_pump(struct disk_stage *d)
+{
+    return pump(d, false);
+}
+
+/*
+ * final: writes everything, the zero-padded last block too, and waits for it all.
+ * Otherwise: waits only for the writes already handed out; a partial block stays unwritten.
+ */
+static int drain(struct disk_stage *d, bool final)
+{
+    d->last_done_us = clock_us();
+    while (final ? !sring_idle(&d->ring) : !sring_settled(&d->ring) || d->pending >= 0) {
+        if (pump(d, final))
+            return -1;
+        if (clock_us() - d->last_done_us > DISK_STALL_US)
+            return stage_fail(&d->st, NP_EXIT_DISK, "disk %s: writes stopped completing", d->disk->name);
+    }
+    return 0;
+}
+
+void disk_stage_settle(struct disk_stage *d)
+{
+    drain(d, false);
+}
+
+static int disk_begin(struct stage *s, uint64_t offset, uint64_t total)
+{
+    struct disk_stage *d = of(s);
+    uint64_t cap = d->disk->size;
+    if (total != STAGE_LEN_UNKNOWN && total > cap)
+        return stage_fail(s, NP_EXIT_TOOBIG, "the image is %llu bytes but disk %s holds %llu; nothing written",
+                          (unsigned long long)total, d->disk->name, (unsigned long long)cap);
+    d->total = total;
+    if (offset && offset == d->pos)
+        return 0;   /* a resume: the stream goes on where it stopped */
+    /* From byte 0 (a start, or a restart): writes of the old stream finish before new ones. */
+    if (drain(d, false))
+        return -1;
+    sring_init(&d->ring, d->ring.buf, d->ring.size, d->ring.chunk, d->ring.block, HOLD_BYTES, cap);
+    d->pos = 0;
+    d->ring_in = d->ring_credited = 0;
+    return 0;
+}
+
+static int disk_write(struct stage *s, const uint8_t *p, size_t len)
+{
+    struct disk_stage *d = of(s);
+    while (len) {
+        if (d->pos < HOLD_BYTES) {
+            size_t n = HOLD_BYTES - d->pos < len ? (size_t)(HOLD_BYTES - d->pos) : len;
+            NP_STRFN(memcpy)(d->hold + d->pos, p, n);
+            d->release(n);      /* held bytes take no ring space */
+            d->pos += n, p += n, len -= n;
+            continue;
+        }
+        if (!d->zeroed) {
+            /* Longer than 1 MiB: blank the start now, so a broken install cannot boot. */
+            if (disk_sync(d, BLK_WRITE, 0, d->zero, HOLD_BYTES) || disk_flush(d))
+                return -1;
+            d->zeroed = true;
+        }
+        if (d->pos + len > d->disk->size)
+            return stage_fail(s, NP_EXIT_TOOBIG, "the image is larger than disk %s (%llu bytes); stopped there",
+                              d->disk->name, (unsigned long long)d->disk->size);
+        size_t n = sring_append(&d->ring, p, len);
+        d->pos += n, p += n, len -= n;
+        d->ring_in += n;
+        ring_credit(d);
+        if (len && pump(d, false))     /* the ring is full: write some out, then go on */
+            return -1;
+    }
+    return 0;
+}
+
+/* The input is complete: the ring drains, the zero-padded last block too, and the disk flushes. */
+static int disk_end(struct stage *s)
+{
+    struct disk_stage *d = of(s);
+    return drain(d, true) || disk_flush(d) ? -1 : 0;
+}
+
+static const struct stage_ops disk_ops = {
+    .name = "disk",
+    .begin = disk_begin,
+    .write = disk_write,
+    .end = disk_end,
+};
+
+int disk_stage_init(struct disk_stage *d, struct blkdev *disk, struct stage_error *err,
+                    void (*release)(size_t len), size_t window)
+{
+    NP_STRFN(memset)(d, 0, sizeof(*d));
+    d->st = (struct stage){ &disk_ops, NULL, err };
+    d->disk = disk;
+    d->release = release;
+    d->tcp_window = window;
+    d->pending = -1;
+    d->total = STAGE_LEN_UNKNOWN;
+    uint32_t chunk = disk->max_transfer < CHUNK_MAX ? disk->max_transfer : CHUNK_MAX;
+    chunk -= chunk % disk->block_size;
+    uint64_t ring_pa, hold_pa, zero_pa;
+    size_t ring = chunk ? DISK_STAGE_RING_BYTES - DISK_STAGE_RING_BYTES % chunk : 0;
+    if (!chunk || ring < 2 * window ||
+        kmem_alloc_pages(ring / PAGE_SIZE + 1, PAGE_SIZE, 4ull << 30, &ring_pa) ||
+        kmem_alloc_pages(HOLD_BYTES / PAGE_SIZE, PAGE_SIZE, 4ull << 30, &hold_pa) ||
+        kmem_alloc_pages(HOLD_BYTES / PAGE_SIZE, PAGE_SIZE, 4ull << 30, &zero_pa))
+        return stage_fail(&d->st, NP_EXIT_DISK, "not enough memory for the disk buffers");
+    d->hold = (uint8_t *)(uintptr_t)hold_pa;
+    d->zero = (uint8_t *)(uintptr_t)zero_pa;
+    NP_STRFN(memset)(d->zero, 0, HOLD_BYTES);
+    if (sring_init(&d->ring, (uint8_t *)(uintptr_t)ring_pa, ring, chunk, disk->block_size, HOLD_BYTES,
+                   disk->size))
+        return stage_fail(&d->st, NP_EXIT_DISK, "disk %s: block size %u does not fit the ring", disk->name,
+                          disk->block_size);
+    return 0;
+}
+
+/* The held first MiB, padded to a block: written last, after every check passed. */
+int disk_stage_commit(struct disk_stage *d)
+{
+    size_t n = d->pos < HOLD_BYTES ? (size_t)d->pos : HOLD_BYTES;
+    size_t padded = (n + d->disk->block_size - 1) / d->disk->block_size * d->disk->block_size;
+    if (padded > d->disk->size)
+        return stage_fail(&d->st, NP_EXIT_TOOBIG, "the image's first blocks do not fit disk %s", d->disk->name);
+    NP_STRFN(memset)(d->hold + n, 0, padded - n);
+    if (n < padded && d->pos < HOLD_BYTES)
+        log_info("install: the image ends inside a block: %zu zero bytes pad it\n", padded - n);
+    return disk_sync(d, BLK_WRITE, 0, d->hold, padded) || disk_flush(d) ? -1 : 0;
+}
+
+int disk_stage_readback(struct disk_stage *d, void (*feed)(void *ctx, const uint8_t *p, size_t len), void *ctx)
+{
+    for (uint64_t off = 0; off < d->pos;) {
+        size_t n = d->pos - off < d->ring.chunk ? (size_t)(d->pos - off) : d->ring.chunk;
+        size_t whole = (n + d->disk->block_size - 1) / d->disk->block_size * d->disk->block_size;
+        if (disk_sync(d, BLK_READ, off, d->ring.buf, whole))
+            return -1;
+        feed(ctx, d->ring.buf, n);
+        off += n;
+    }
+    return 0;
+}

@@ -1,0 +1,58 @@
+/*
+ * The last stage: the disk. The first MiB of the image is held back in memory and the disk's
+ * first MiB zeroed as soon as the image is known to be longer; the rest streams through the
+ * sector ring (install/sring.h) in large writes, several in flight. At the end of the input the
+ * ring drains and the disk is flushed; only disk_stage_commit, once every check passed, writes
+ * the held first MiB. A failed or unverified install never leaves a disk that looks bootable.
+ */
+#ifndef INSTALL_DISK_STAGE_H
+#define INSTALL_DISK_STAGE_H
+
+#include <stdbool.h>
+
+#include "install/sring.h"
+#include "install/stage.h"
+#include "kernel/blkdev.h"
+
+#define DISK_STAGE_HOLD_BYTES   (1u << 20)
+#define DISK_STAGE_RING_BYTES   (8u << 20)
+
+struct disk_stage {
+    struct stage st;
+    struct blkdev *disk;
+    struct sring ring;
+    struct blk_req req[SRING_MAX_IO];
+    uint8_t *hold, *zero;
+    uint64_t pos;           /* image bytes taken (the stream's offset) */
+    uint64_t total;         /* the image's length, or STAGE_LEN_UNKNOWN */
+    bool zeroed;            /* the disk's first MiB was blanked */
+    int pending;            /* a ring write the device had no room for yet, or -1 */
+    uint64_t ring_in;       /* bytes appended to the ring in this stream */
+    uint64_t ring_credited; /* of those, how many the source was told are free */
+    size_t tcp_window;      /* the most the source may send beyond what it was credited */
+    void (*release)(size_t len);    /* input memory is free again: the source may send more */
+    uint64_t last_done_us;
+};
+
+/*
+ * Takes disk (already checked writable) and allocates the ring and the held MiB below 4 GiB.
+ * window: bytes the source may have in flight beyond what it was credited (TCP's window).
+ * Returns 0, or -1 with err set (not enough memory).
+ */
+int disk_stage_init(struct disk_stage *d, struct blkdev *disk, struct stage_error *err,
+                    void (*release)(size_t len), size_t window);
+
+/* Submits ring writes and reaps completions; -1 when the disk failed (err says why). */
+int disk_stage_pump(struct disk_stage *d);
+
+/* After a failure upstream: lets the writes already handed out land (the first MiB stays zero). */
+void disk_stage_settle(struct disk_stage *d);
+
+/* Everything checked out: writes the held first MiB and flushes. 0 or -1 (err says why). */
+int disk_stage_commit(struct disk_stage *d);
+
+/* Reads the image back from the disk in chunks and hands each to feed: 0 or -1 (err set). */
+int disk_stage_readback(struct disk_stage *d, void (*feed)(void *ctx, const uint8_t *p, size_t len),
+                        void *ctx);
+
+#endif
