@@ -363,7 +363,8 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     if (s && NP_STRFN(strcmp)(s, "readback") && NP_STRFN(strcmp)(s, "none"))
         return log_err("error: verify=%s: want none or readback\n", s), -1;
     o->readback = s && !NP_STRFN(strcmp)(s, "readback");
-    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8 };
+    /* With a hash to check the result, a server without validators may be resumed too. */
+    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, o->have_sha };
     return 0;
 }
 
@@ -382,13 +383,39 @@ static enum np_exit fail_with(enum np_exit status)
     return status;
 }
 
-/* After the last byte: ring out, hash compared, first MiB written, optionally read back. */
-static enum np_exit finish(const struct install_opts *o)
+/*
+ * The image onto the disk but for its first MiB: downloaded, the ring written out and flushed,
+ * and its SHA-256 in digest. A hash that fails after a resume the server could not validate
+ * (no ETag or Last-Modified) may be that resume's splice of two versions: the download runs
+ * once more from byte 0, without such resumes; sink_begin restarts the ring and the hash, and
+ * the disk's first MiB stays zeroed. Returns NP_EXIT_OK or the failure's status.
+ */
+static enum np_exit download(struct install_opts *o, uint8_t digest[32])
 {
-    uint8_t digest[32];
-    if (drain(true) || disk_flush())
-        return fail_with(in.status ? in.status : NP_EXIT_DISK);
-    mbedtls_sha256_finish_ret(&in.sha, digest);
+    const struct http_sink sink = { sink_begin, sink_data, sink_pump, NULL };
+    struct http_get_result res;
+    for (;;) {
+        http_get(o->url, &o->http, &sink, &res);
+        if (res.status != NP_EXIT_OK) {
+            drain(false);   /* let what was written land, then report; the first MiB stays zero */
+            return in.status ? in.status : res.status;
+        }
+        progress(true);
+        if (drain(true) || disk_flush())
+            return in.status ? in.status : NP_EXIT_DISK;
+        mbedtls_sha256_finish_ret(&in.sha, digest);
+        bool match = !o->have_sha || !NP_STRFN(memcmp)(digest, o->sha, 32);
+        if (match || !res.unvalidated_resumes || !o->http.resume_unvalidated)
+            return NP_EXIT_OK;     /* finish judges the hash */
+        log_warn("install: sha256 mismatch after a resume the server could not validate; "
+                 "downloading once more from byte 0\n");
+        o->http.resume_unvalidated = false;
+    }
+}
+
+/* After the download: hash compared, first MiB written, optionally read back. */
+static enum np_exit finish(const struct install_opts *o, const uint8_t digest[32])
+{
     if (o->have_sha && NP_STRFN(memcmp)(digest, o->sha, 32)) {
         char got[65];
         summary_hex(digest, got);
@@ -419,13 +446,7 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
         return e;
     log_info("install: %s onto disk %s (%llu MiB)\n", o.url, in.disk->name, (unsigned long long)(in.disk->size >> 20));
     in.t0_us = in.last_progress_us = clock_us();
-    const struct http_sink sink = { sink_begin, sink_data, sink_pump, NULL };
-    struct http_get_result res;
-    http_get(o.url, &o.http, &sink, &res);
-    if (res.status != NP_EXIT_OK) {
-        drain(false);   /* let what was written land, then report; the first MiB stays zero */
-        return fail_with(in.status ? in.status : res.status);
-    }
-    progress(true);
-    return finish(&o);
+    uint8_t digest[32];
+    e = download(&o, digest);
+    return e == NP_EXIT_OK ? finish(&o, digest) : fail_with(e);
 }
