@@ -112,7 +112,7 @@ static void judge(void)
     enum http_verdict v = http_judge(&hg.resp, &e, &why);
     if (v == HTTP_RESTART && hg.resp.status == 200) {
         /* The whole image instead of the range: it is the new start it asks for. */
-        log_warn("http: %s\n", why);
+        log_warn("http: %s; starting over from byte 0\n", why);
         hg.res->restarts++;
         hg.req_offset = 0;
         v = HTTP_TAKE_BODY;
@@ -122,7 +122,7 @@ static void judge(void)
         take_body();
         break;
     case HTTP_RESTART:
-        log_warn("http: %s\n", why);
+        log_warn("http: %s; starting over from byte 0\n", why);
         hg.res->restarts++;
         stream_void();
         hg.action = A_NEW_REQUEST;
@@ -372,19 +372,30 @@ static bool stale_connection(bool reused, int err)
     return reused && !hg.answered && hg.action == A_RETRY && (err || hg.broken || hg.remote_closed);
 }
 
-static bool follow_redirect(const struct http_get_opts *o)
+/* Moves hg.url to the Location; *reuse stays true only for the same server. */
+static bool follow_redirect(const struct http_get_opts *o, const struct url *prev, bool *reuse)
 {
     struct url next;
     if (++hg.res->redirects > o->max_redirects) {
         fail(NP_EXIT_HTTP, "too many redirects");
+        conn_close();
         return false;
     }
-    if (url_resolve(&hg.url, hg.resp.location, &next)) {
-        fail(NP_EXIT_HTTP, "a redirect to an unusable Location");
+    int err = url_resolve(&hg.url, hg.resp.location, &next);
+    if (err) {
+        fail(NP_EXIT_HTTP, err == -NP_ENOTSUP ? "a redirect to a URL netplant cannot fetch (only http:// is supported)"
+                                              : "a redirect to a malformed Location");
+        conn_close();
         return false;
     }
     log_info("http: %d redirect to http://%s:%u%s\n", hg.resp.status, next.host, next.port, next.path);
     hg.url = next;
+    if (*reuse && (NP_STRFN(strcmp)(prev->host, hg.url.host) || prev->port != hg.url.port))
+        *reuse = false;     /* another server: a new connection */
+    if (*reuse)
+        log_info("http: reusing the connection to %s (keep-alive)\n", hg.url.host);
+    else
+        conn_close();
     return true;
 }
 
@@ -421,6 +432,7 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
         hg.action = A_NONE;
         hg.answered = hg.taking = false;
         int err = reuse ? 0 : conn_open(o);
+        bool connected = !err;
         if (err == -NP_ENOENT)
             return result_fail(res, NP_EXIT_DNS, "no address for the server");
         if (!err && (err = send_request()) != 0)
@@ -430,7 +442,7 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
         if (!err)
             exchange(o);
         else if (hg.action != A_STOP)
-            hg.action = A_RETRY, hg.why = "cannot connect";
+            hg.action = A_RETRY, hg.why = connected ? "the request could not be sent" : "cannot connect";
         if (stale_connection(reused, err)) {
             /* Not a retry: the server closed an idle connection as the request went out. */
             log_info("http: the kept-alive connection to %s closed before answering; "
@@ -458,23 +470,17 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             return result_fail(res, hg.fail_status, hg.resp.status ? msg : hg.why);
         }
         case A_REDIRECT:
-            if (!follow_redirect(o)) {
-                conn_close();
+            if (!follow_redirect(o, &prev, &reuse))
                 return result_fail(res, hg.fail_status, hg.why);
-            }
-            if (reuse && (NP_STRFN(strcmp)(prev.host, hg.url.host) || prev.port != hg.url.port))
-                reuse = false, conn_close();    /* another server: a new connection */
-            if (reuse)
-                log_info("http: reusing the connection to %s (keep-alive)\n", hg.url.host);
             continue;   /* a resume keeps its Range: the new place is judged the same way */
         default:
             break;
         }
         /* A_RETRY and A_NEW_REQUEST: another attempt, after a pause. */
-        if (hg.action == A_RETRY)
+        if (hg.action == A_RETRY && connected)     /* (conn_open said why it could not connect) */
             log_break(attempt + 1, o);
         if (++attempt > o->retries)
-            return give_up(res, attempt, !err);
+            return give_up(res, attempt, connected);
         res->retries++;
         if (hg.action == A_RETRY)
             plan_retry(o);

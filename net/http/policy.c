@@ -27,18 +27,17 @@ static enum http_verdict judge_206(const struct http_resp *r, const struct http_
      * Last-Modified a 200 would).
      */
     if (differs(e->etag, r->etag)) {
-        *why = "the image changed on the server (another ETag than the first response's); starting over from byte 0";
+        *why = "the image changed on the server (another ETag than the first response's)";
         return HTTP_RESTART;
     }
     if (differs(e->last_modified, r->last_modified)) {
-        *why = "the image changed on the server (another Last-Modified than the first response's); "
-               "starting over from byte 0";
+        *why = "the image changed on the server (another Last-Modified than the first response's)";
         return HTTP_RESTART;
     }
     /* Only a range that starts where we stopped, of the same image, continues the stream. */
     if (!r->has_range || r->range_start != e->offset || r->range_total == HTTP_LEN_UNKNOWN ||
         (e->total != HTTP_LEN_UNKNOWN && r->range_total != e->total) || r->range_end + 1 != r->range_total) {
-        *why = "206 with a Content-Range that does not continue the image; starting over from byte 0";
+        *why = "206 with a Content-Range that does not continue the image";
         return HTTP_RESTART;
     }
     return HTTP_TAKE_BODY;
@@ -51,14 +50,14 @@ enum http_verdict http_judge(const struct http_resp *r, const struct http_expect
     if (s == 200) {
         if (e->offset == 0)
             return HTTP_TAKE_BODY;
-        *why = "the server sent the whole image instead of the range asked for; starting over";
+        *why = "the server sent the whole image instead of the range asked for";
         return HTTP_RESTART;
     }
     if (s == 206)
         return judge_206(r, e, why);
     if (s == 416 && e->offset) {
         /* The range we hold no longer fits the file: it shrank or was replaced. */
-        *why = "the server cannot send the range asked for (416): the image changed; starting over from byte 0";
+        *why = "the server cannot send the range asked for (416): the image changed";
         return HTTP_RESTART;
     }
     if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {

@@ -30,6 +30,7 @@ struct http_expect {
  * neither validator the first response gave has changed (RFC 9110 13.1.5, 14.4, 15.3.7).
  */
 enum http_verdict http_judge(const struct http_resp *r, const struct http_expect *e, const char **why);
+/* (*why for HTTP_RESTART names what happened; the caller says that it starts over.) */
 
 /* The image's full length according to this response, or HTTP_LEN_UNKNOWN. */
 uint64_t http_total_length(const struct http_resp *r);

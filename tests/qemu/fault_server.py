@@ -23,6 +23,8 @@ Modes (the faulty responses are the first `count` ones for the image; later ones
                   idle timeout runs out just as the request arrives
     silent        accepts the connection, reads the request and never answers
     hangup        accepts the connection, reads the request and closes without answering
+    cut-busy      the first response is cut like `cut`; the next count-1 requests for the image
+                  (the resumes) are answered 503
 
     validators=False (any mode, from Python only): no ETag or Last-Modified in any response.
 
@@ -44,7 +46,7 @@ PATH = "/img.raw"
 SEND = 64 << 10         # bytes per write of a body
 STALL_MAX = 300         # seconds a stalled response is held open at most
 MODES = ("normal", "chunked", "cut", "ignore-range", "redirect", "status", "stall", "no-validator", "changed",
-         "stale-keepalive", "silent", "hangup")
+         "stale-keepalive", "silent", "hangup", "cut-busy")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -134,6 +136,7 @@ class FaultServer:
             faulty = self.faults < self.count and self.mode not in ("normal", "chunked", "redirect")
             if self.mode == "stale-keepalive":
                 faulty = faulty and reused
+            nth_fault = self.faults
             if faulty and (h.path == self.path or self.mode in ("status", "silent", "hangup")):
                 self.faults += 1
             else:
@@ -143,6 +146,8 @@ class FaultServer:
                 return self.short(h, rec, 302, "Found", {"Location": self.path})
             if faulty and self.mode == "status":
                 return self.short(h, rec, self.code, reason(self.code))
+            if faulty and self.mode == "cut-busy" and nth_fault > 0:
+                return self.short(h, rec, 503, "Service Unavailable")
             if faulty and self.mode in ("stale-keepalive", "hangup"):
                 rec["how"] = "closed the connection unanswered"
                 h.close_connection = True

@@ -140,6 +140,12 @@ CASES = {
                                        r"validate; downloading once more from byte 0",
                                        rf"(?s)from byte {CUT},.*http: 200 from 10\.0\.2\.2, \d+ bytes from byte 0"),
                                requests=log_shape([200, 206, 200], [0, CUT, 0], if_range=None)),
+    # A resume answered 503 is still a resume: the next attempt asks for the same range.
+    "busy-resume": case(fault("cut-busy", count=2, at=CUT), 8 * MIB, forbid=(),
+                        expect=(rf"http: [^\n]* at byte {CUT} of {8 * MIB}\n",
+                                r"http: server busy or failing \(attempt 2 of 6\)",
+                                rf"http: 206 from 10\.0\.2\.2, {8 * MIB} bytes from byte {CUT},"),
+                        requests=log_shape([200, 503, 206], [0, CUT, CUT])),
     # The server closes the kept-alive connection as the request after the redirect arrives.
     "stale-keepalive": case(fault("stale-keepalive", count=1), 6 * MIB, path="/old", cmdline="retries=0",
                             expect=(r"http: reusing the connection to 10\.0\.2\.2 \(keep-alive\)",
