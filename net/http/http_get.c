@@ -331,8 +331,13 @@ static bool redirect_reusable(const struct http_get_opts *o)
 {
     uint64_t t0 = clock_ms();
     while (hg.resp.keep_alive && !hg.resp.complete && !hg.resp.failed && !hg.broken &&
-           !hg.remote_closed && clock_ms() - t0 < o->idle_ms)
+           !hg.remote_closed && clock_ms() - t0 < o->idle_ms) {
         net_poll();
+        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0) {    /* the disk works on meanwhile */
+            hg.action = A_STOP;
+            return false;
+        }
+    }
     return hg.resp.keep_alive && hg.resp.complete && hg.pcb && hg.connected && !hg.broken && !hg.remote_closed;
 }
 
