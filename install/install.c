@@ -84,7 +84,8 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     if (s && NP_STRFN(strcmp)(s, "readback") && NP_STRFN(strcmp)(s, "none"))
         return log_err("error: verify=%s: want none or readback\n", s), -1;
     o->readback = s && !NP_STRFN(strcmp)(s, "readback");
-    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8 };
+    /* With a hash to check the result, a server without validators may be resumed too. */
+    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, o->have_sha };
     return 0;
 }
 
@@ -149,10 +150,38 @@ static int readback(const uint8_t want[CHECKSUM_SHA256_LEN])
     return 0;
 }
 
-/* After the last byte: the stages end (ring out, hash compared), the first MiB, the read-back. */
+/*
+ * The image onto the disk but for its first MiB: downloaded, the stages ended (the ring written
+ * out and flushed, the hash compared). A hash that fails after a resume the server could not
+ * validate (no ETag or Last-Modified) may be that resume's splice of two versions: the download
+ * runs once more from byte 0, without such resumes; the stages begin again at 0 and the disk's
+ * first MiB stays zeroed. Returns NP_EXIT_OK or the failure's status.
+ */
+static enum np_exit download(struct install_opts *o)
+{
+    struct http_get_result res;
+    for (;;) {
+        source_http_run(o->url, &o->http, &job.sum.st, job_pump, NULL, &res);
+        if (res.status != NP_EXIT_OK) {
+            disk_stage_settle(&job.disk);   /* let what was written land; the first MiB stays zero */
+            return job.err.status != NP_EXIT_OK ? job.err.status : res.status;
+        }
+        progress(true);
+        if (stage_end(&job.sum.st) == 0)
+            return NP_EXIT_OK;
+        if (job.err.status != NP_EXIT_HASH || !res.unvalidated_resumes || !o->http.resume_unvalidated)
+            return job.err.status;
+        log_warn("install: sha256 mismatch after a resume the server could not validate; "
+                 "downloading once more from byte 0\n");
+        job.err = (struct stage_error){ NP_EXIT_OK, "" };
+        o->http.resume_unvalidated = false;
+    }
+}
+
+/* After the download: the first MiB, then the read-back. */
 static enum np_exit finish(const struct install_opts *o)
 {
-    if (stage_end(&job.sum.st) || disk_stage_commit(&job.disk) || (o->readback && readback(job.sum.digest)))
+    if (disk_stage_commit(&job.disk) || (o->readback && readback(job.sum.digest)))
         return fail_with(job.err.status != NP_EXIT_OK ? job.err.status : NP_EXIT_DISK);
     summary(NP_EXIT_OK, job.sum.digest);
     return NP_EXIT_OK;
@@ -173,12 +202,6 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
         return e;
     log_info("install: %s onto disk %s (%llu MiB)\n", o.url, disk->name, (unsigned long long)(disk->size >> 20));
     job.t0_us = job.last_progress_us = clock_us();
-    struct http_get_result res;
-    source_http_run(o.url, &o.http, &job.sum.st, job_pump, NULL, &res);
-    if (res.status != NP_EXIT_OK) {
-        disk_stage_settle(&job.disk);   /* let what was written land, then report; the first MiB stays zero */
-        return fail_with(job.err.status != NP_EXIT_OK ? job.err.status : res.status);
-    }
-    progress(true);
-    return finish(&o);
+    e = download(&o);
+    return e == NP_EXIT_OK ? finish(&o) : fail_with(e);
 }

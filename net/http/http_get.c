@@ -20,6 +20,7 @@ static struct {
     const struct http_sink *sink;
     struct altcp_pcb *pcb;
     bool connected, broken, remote_closed;
+    bool answered;          /* a byte of this exchange's response arrived */
     err_t err;
     uint64_t last_rx_ms;
     struct http_resp resp;
@@ -27,7 +28,10 @@ static struct {
     uint64_t offset;        /* image bytes handed to the sink */
     uint64_t req_offset;    /* where this request's Range starts */
     uint64_t total;
-    char validator[128];
+    /* The stream's validators, from the response that began it at byte 0. */
+    char validator[128];    /* sent as If-Range; "" if the server gave none */
+    char etag[sizeof(((struct http_resp *)0)->etag)];
+    char last_modified[sizeof(((struct http_resp *)0)->last_modified)];
     bool judged, taking;
     enum action action;
     enum np_exit fail_status;
@@ -60,6 +64,42 @@ static void fail(enum np_exit status, const char *why)
     hg.why = why;
 }
 
+/* The bytes the sink holds are not the image any more: the next body starts at byte 0. */
+static void stream_void(void)
+{
+    hg.req_offset = hg.offset = 0;
+    hg.total = HTTP_LEN_UNKNOWN;
+    hg.validator[0] = hg.etag[0] = hg.last_modified[0] = '\0';
+}
+
+/* The response's body is the image from req_offset on: hand it to the sink. */
+static void take_body(void)
+{
+    if (hg.req_offset == 0) {
+        /* A stream from byte 0: this response says what the image is. */
+        hg.offset = 0;
+        hg.skip = 0;    /* the sink starts over: nothing of old connections will be released */
+        hg.total = http_total_length(&hg.resp);
+        const char *val = http_validator(&hg.resp);
+        np_strlcpy(hg.validator, val ? val : "", sizeof(hg.validator));
+        np_strlcpy(hg.etag, hg.resp.etag, sizeof(hg.etag));
+        np_strlcpy(hg.last_modified, hg.resp.last_modified, sizeof(hg.last_modified));
+    } else if (!hg.validator[0]) {
+        hg.res->unvalidated_resumes++;
+    }
+    if (hg.total != HTTP_LEN_UNKNOWN)
+        log_info("http: %d from %s, %llu bytes from byte %llu, %llu ms after kernel entry\n", hg.resp.status,
+                 hg.url.host, (unsigned long long)hg.total, (unsigned long long)hg.req_offset,
+                 (unsigned long long)clock_ms());
+    else
+        log_info("http: %d from %s, length not given%s, %llu ms after kernel entry\n", hg.resp.status,
+                 hg.url.host, hg.resp.chunked ? " (chunked)" : "", (unsigned long long)clock_ms());
+    if (hg.sink->begin(hg.sink->ctx, hg.req_offset, hg.total) < 0)
+        hg.action = A_STOP;     /* the sink said why itself */
+    else
+        hg.taking = true;       /* only now may body bytes reach the sink */
+}
+
 /* Decides, once per response, what its headers mean for the download. */
 static void judge(void)
 {
@@ -68,40 +108,25 @@ static void judge(void)
         return;
     hg.judged = true;
     hg.res->http_status = hg.resp.status;
-    enum http_verdict v = http_judge(&hg.resp, hg.req_offset, hg.total, &why);
+    const struct http_expect e = { hg.req_offset, hg.total, hg.etag, hg.last_modified };
+    enum http_verdict v = http_judge(&hg.resp, &e, &why);
     if (v == HTTP_RESTART && hg.resp.status == 200) {
-        log_warn("http: %s\n", why);
+        /* The whole image instead of the range: it is the new start it asks for. */
+        log_warn("http: %s; starting over from byte 0\n", why);
         hg.res->restarts++;
         hg.req_offset = 0;
         v = HTTP_TAKE_BODY;
     }
     switch (v) {
     case HTTP_TAKE_BODY:
-        if (hg.req_offset == 0) {
-            hg.offset = 0;
-            hg.skip = 0;    /* the sink starts over: nothing of old connections will be released */
-            hg.total = http_total_length(&hg.resp);
-            const char *val = http_validator(&hg.resp);
-            np_strlcpy(hg.validator, val ? val : "", sizeof(hg.validator));
-        }
-        if (hg.total != HTTP_LEN_UNKNOWN)
-            log_info("http: %d from %s, %llu bytes from byte %llu, %llu ms after kernel entry\n", hg.resp.status,
-                     hg.url.host, (unsigned long long)hg.total, (unsigned long long)hg.req_offset,
-                     (unsigned long long)clock_ms());
-        else
-            log_info("http: %d from %s, length not given%s, %llu ms after kernel entry\n", hg.resp.status,
-                     hg.url.host, hg.resp.chunked ? " (chunked)" : "", (unsigned long long)clock_ms());
-        if (hg.sink->begin(hg.sink->ctx, hg.req_offset, hg.total) < 0)
-            hg.action = A_STOP;     /* the sink said why itself */
-        else
-            hg.taking = true;       /* only now may body bytes reach the sink */
+        take_body();
         break;
     case HTTP_RESTART:
-        log_warn("http: %s\n", why);
+        log_warn("http: %s; starting over from byte 0\n", why);
         hg.res->restarts++;
-        hg.req_offset = 0;
-        hg.validator[0] = '\0';
+        stream_void();
         hg.action = A_NEW_REQUEST;
+        hg.why = why;
         break;
     case HTTP_REDIRECT: hg.action = A_REDIRECT; break;
     case HTTP_RETRY: hg.action = A_RETRY; hg.why = why; break;
@@ -138,6 +163,7 @@ static err_t on_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err
         return ERR_OK;
     }
     hg.last_rx_ms = clock_ms();
+    hg.answered = true;
     size_t framing = 0;
     for (struct pbuf *q = p; q; q = q->next) {
         uint64_t taken0 = hg.taken;
@@ -219,8 +245,11 @@ static int conn_open(const struct http_get_opts *o)
     uint64_t t0 = clock_ms();
     while (!hg.connected && !hg.broken && clock_ms() - t0 < o->idle_ms) {
         net_poll();
-        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0)
+        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0) {
+            hg.action = A_STOP;     /* the disk failed meanwhile: not the network's fault */
+            conn_close();
             return -NP_EIO;
+        }
     }
     if (!hg.connected) {
         log_warn("http: cannot connect to %s:%u: %s\n", hg.url.host, hg.url.port,
@@ -238,9 +267,11 @@ static int send_request(void)
         np_snprintf(host, sizeof(host), "%s:%u", hg.url.host, hg.url.port);
     else
         np_strlcpy(host, hg.url.host, sizeof(host));
-    if (hg.req_offset)
+    if (hg.req_offset && hg.validator[0])
         np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\nIf-Range: %s\r\n",
                     (unsigned long long)hg.req_offset, hg.validator);
+    else if (hg.req_offset)     /* no validator: a resume only a checksum can vouch for */
+        np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n", (unsigned long long)hg.req_offset);
     int n = np_snprintf(req, sizeof(req),
                         "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT "\r\n"
                         "Accept: */*\r\n%sConnection: keep-alive\r\n\r\n", hg.url.path, host, range);
@@ -252,6 +283,17 @@ static int send_request(void)
     if (altcp_write(hg.pcb, req, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK || altcp_output(hg.pcb) != ERR_OK)
         return -NP_EIO;
     return 0;
+}
+
+/* Why an exchange broke: before any answer, the server never answered at all. */
+static const char *break_reason(void)
+{
+    if (!hg.answered)
+        return hg.remote_closed ? "the server closed the connection without answering"
+             : hg.broken ? "the connection was reset before any answer"
+             : "the server accepted the connection but never answered";
+    return hg.remote_closed ? "connection closed early" : hg.broken ? "connection reset"
+         : hg.resp.failed ? hg.resp.error : "no data for too long";
 }
 
 /* Runs one exchange to its end: complete, refused, broken or stopped. */
@@ -267,12 +309,15 @@ static void exchange(const struct http_get_opts *o)
         if (hg.action != A_NONE)
             break;
         if (hg.resp.complete && hg.taking) {
-            hg.action = A_DONE;
+            /* A body shorter than the image it belongs to (a 206's Content-Length short of
+               its Content-Range) ends the response, not the image. */
+            bool whole = hg.total == HTTP_LEN_UNKNOWN || hg.offset == hg.total;
+            hg.action = whole ? A_DONE : A_RETRY;
+            hg.why = whole ? NULL : "the response ended before the image did";
             break;
         }
         if (hg.resp.failed || hg.broken || hg.remote_closed || clock_ms() - hg.last_rx_ms > o->idle_ms) {
-            hg.why = hg.remote_closed ? "connection closed early" : hg.broken ? "connection reset"
-                   : hg.resp.failed ? hg.resp.error : "no data for too long";
+            hg.why = break_reason();
             hg.action = A_RETRY;
         }
     }
@@ -286,44 +331,76 @@ static bool redirect_reusable(const struct http_get_opts *o)
 {
     uint64_t t0 = clock_ms();
     while (hg.resp.keep_alive && !hg.resp.complete && !hg.resp.failed && !hg.broken &&
-           !hg.remote_closed && clock_ms() - t0 < o->idle_ms)
+           !hg.remote_closed && clock_ms() - t0 < o->idle_ms) {
         net_poll();
+        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0) {    /* the disk works on meanwhile */
+            hg.action = A_STOP;
+            return false;
+        }
+    }
     return hg.resp.keep_alive && hg.resp.complete && hg.pcb && hg.connected && !hg.broken && !hg.remote_closed;
 }
 
-static void log_progress_break(void)
+/* One line per failed attempt: where the body broke, or that there was none. */
+static void log_break(unsigned attempt, const struct http_get_opts *o)
 {
-    if (hg.total != HTTP_LEN_UNKNOWN)
+    if (!hg.taking)
+        log_warn("http: %s (attempt %u of %u)\n", hg.why, attempt, o->retries + 1);
+    else if (hg.total != HTTP_LEN_UNKNOWN)
         log_warn("http: %s at byte %llu of %llu\n", hg.why, (unsigned long long)hg.offset,
                  (unsigned long long)hg.total);
     else
         log_warn("http: %s at byte %llu\n", hg.why, (unsigned long long)hg.offset);
 }
 
-/* After a break: resume at the offset when the server gave a validator, else start over. */
-static void plan_retry(void)
+/*
+ * Before another attempt: resume where the sink's bytes of the stream end (whichever attempt
+ * delivered them), or start over; the policy says when a resume is safe.
+ */
+static void plan_retry(const struct http_get_opts *o)
 {
-    if (hg.taking && hg.offset && hg.validator[0] && hg.total != HTTP_LEN_UNKNOWN) {
-        hg.req_offset = hg.offset;
-        hg.res->resumes++;
-    } else {
+    const char *why;
+    enum http_resume r = http_plan_resume(hg.offset, hg.total, hg.validator[0] != '\0', o->resume_unvalidated, &why);
+    if (why)
+        log_warn("http: %s\n", why);
+    if (r == HTTP_START_OVER) {
         hg.req_offset = 0;
+        return;
     }
+    hg.req_offset = hg.offset;
+    hg.res->resumes++;
 }
 
-static bool follow_redirect(const struct http_get_opts *o)
+/* A request on a kept-alive connection died before any answer: the server had closed it. */
+static bool stale_connection(bool reused, int err)
+{
+    return reused && !hg.answered && hg.action == A_RETRY && (err || hg.broken || hg.remote_closed);
+}
+
+/* Moves hg.url to the Location; *reuse stays true only for the same server. */
+static bool follow_redirect(const struct http_get_opts *o, const struct url *prev, bool *reuse)
 {
     struct url next;
     if (++hg.res->redirects > o->max_redirects) {
         fail(NP_EXIT_HTTP, "too many redirects");
+        conn_close();
         return false;
     }
-    if (url_resolve(&hg.url, hg.resp.location, &next)) {
-        fail(NP_EXIT_HTTP, "a redirect to an unusable Location");
+    int err = url_resolve(&hg.url, hg.resp.location, &next);
+    if (err) {
+        fail(NP_EXIT_HTTP, err == -NP_ENOTSUP ? "a redirect to a URL netplant cannot fetch (only http:// is supported)"
+                                              : "a redirect to a malformed Location");
+        conn_close();
         return false;
     }
     log_info("http: %d redirect to http://%s:%u%s\n", hg.resp.status, next.host, next.port, next.path);
     hg.url = next;
+    if (*reuse && (NP_STRFN(strcmp)(prev->host, hg.url.host) || prev->port != hg.url.port))
+        *reuse = false;     /* another server: a new connection */
+    if (*reuse)
+        log_info("http: reusing the connection to %s (keep-alive)\n", hg.url.host);
+    else
+        conn_close();
     return true;
 }
 
@@ -331,6 +408,14 @@ static void result_fail(struct http_get_result *res, enum np_exit status, const 
 {
     res->status = status;
     log_err("error: http: %s\n", what);
+}
+
+/* After the last attempt: the status and the message name how far it got. */
+static void give_up(struct http_get_result *res, unsigned attempts, bool connected)
+{
+    char msg[160];
+    np_snprintf(msg, sizeof(msg), "giving up after %u attempts: %s", attempts, hg.why ? hg.why : "failed");
+    result_fail(res, http_giveup_status(connected, hg.answered, hg.taking), msg);
 }
 
 void http_get(const char *url, const struct http_get_opts *o, const struct http_sink *sink,
@@ -348,15 +433,29 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
     unsigned attempt = 0;
     bool reuse = false;
     for (;;) {
+        bool reused = reuse;
+        hg.action = A_NONE;
+        hg.answered = hg.taking = false;
         int err = reuse ? 0 : conn_open(o);
+        bool connected = !err;
         if (err == -NP_ENOENT)
             return result_fail(res, NP_EXIT_DNS, "no address for the server");
         if (!err && (err = send_request()) != 0)
             conn_close();
+        if (err == -NP_EOVERFLOW)
+            return result_fail(res, NP_EXIT_USAGE, "the request does not fit netplant's buffer");
         if (!err)
             exchange(o);
-        else
-            hg.action = A_RETRY, hg.why = "cannot connect";
+        else if (hg.action != A_STOP)
+            hg.action = A_RETRY, hg.why = connected ? "the request could not be sent" : "cannot connect";
+        if (stale_connection(reused, err)) {
+            /* Not a retry: the server closed an idle connection as the request went out. */
+            log_info("http: the kept-alive connection to %s closed before answering; "
+                     "sending the request again on a new connection\n", hg.url.host);
+            conn_close();
+            reuse = false;
+            continue;
+        }
         struct url prev = hg.url;
         reuse = hg.action == A_REDIRECT && redirect_reusable(o);
         if (!reuse)
@@ -376,32 +475,23 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             return result_fail(res, hg.fail_status, hg.resp.status ? msg : hg.why);
         }
         case A_REDIRECT:
-            if (!follow_redirect(o)) {
-                conn_close();
+            if (!follow_redirect(o, &prev, &reuse))
                 return result_fail(res, hg.fail_status, hg.why);
-            }
-            if (reuse && (NP_STRFN(strcmp)(prev.host, hg.url.host) || prev.port != hg.url.port))
-                reuse = false, conn_close();    /* another server: a new connection */
-            if (reuse)
-                log_info("http: reusing the connection to %s (keep-alive)\n", hg.url.host);
-            hg.req_offset = 0;
-            continue;
+            continue;   /* a resume keeps its Range: the new place is judged the same way */
         default:
             break;
         }
         /* A_RETRY and A_NEW_REQUEST: another attempt, after a pause. */
-        if (hg.action == A_RETRY)
-            log_progress_break();
-        if (++attempt > o->retries) {
-            char msg[160];
-            np_snprintf(msg, sizeof(msg), "giving up after %u attempts: %s", attempt, hg.why ? hg.why : "failed");
-            /* Never connected: the server is unreachable. Mid-body: the body stayed short. */
-            return result_fail(res, err ? NP_EXIT_CONNECT : hg.taking ? NP_EXIT_SHORT : NP_EXIT_HTTP, msg);
-        }
+        if (hg.action == A_RETRY && connected)     /* (conn_open said why it could not connect) */
+            log_break(attempt + 1, o);
+        if (++attempt > o->retries)
+            return give_up(res, attempt, connected);
         res->retries++;
         if (hg.action == A_RETRY)
-            plan_retry();
-        if (idle_wait(http_backoff_ms(attempt - 1)) < 0)
-            return result_fail(res, NP_EXIT_DISK, hg.why ? hg.why : "disk failure");
+            plan_retry(o);
+        if (idle_wait(http_backoff_ms(attempt - 1)) < 0) {
+            res->status = NP_EXIT_DISK;     /* the sink reports why itself */
+            return;
+        }
     }
 }

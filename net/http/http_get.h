@@ -1,8 +1,9 @@
 /*
  * Fetches one URL into a sink, over lwIP's altcp API (TLS can slot in underneath later):
  * redirects, retries with capped backoff, and resume with Range/If-Range when the connection
- * breaks. The sink gets the body in order; TCP is told the body bytes were consumed only when
- * the sink says their memory is free again (http_get_release), so the window is the brake.
+ * breaks (RFC 9110 14, 13.1.5). The sink gets the body in order; TCP is told the body bytes
+ * were consumed only when the sink says their memory is free again (http_get_release), so the
+ * window is the brake.
  */
 #ifndef NET_HTTP_GET_H
 #define NET_HTTP_GET_H
@@ -27,6 +28,11 @@ struct http_get_opts {
     unsigned retries;       /* attempts after the first */
     uint32_t idle_ms;       /* no byte for this long: the connection is dead */
     unsigned max_redirects;
+    /*
+     * The sink checks a hash of the whole image: a server without ETag or Last-Modified is
+     * resumed anyway (Range without If-Range). Otherwise such a download starts over.
+     */
+    bool resume_unvalidated;
 };
 
 struct http_get_result {
@@ -34,10 +40,15 @@ struct http_get_result {
     uint64_t bytes;         /* image bytes delivered */
     uint64_t total;         /* HTTP_LEN_UNKNOWN if the server never said */
     unsigned retries, resumes, restarts, redirects;
+    unsigned unvalidated_resumes;   /* resumes taken without a validator: the bytes may be a splice */
     int http_status;
 };
 
-/* Downloads url into sink; prints one error line on failure. */
+/*
+ * Downloads url into sink; prints one error line on failure, except when the sink stopped it
+ * (status NP_EXIT_DISK: the sink says why itself). A request on a reused connection that dies
+ * before any answer is sent again on a new one and costs no retry.
+ */
 void http_get(const char *url, const struct http_get_opts *o, const struct http_sink *sink,
               struct http_get_result *res);
 

@@ -13,6 +13,20 @@ Modes (the faulty responses are the first `count` ones for the image; later ones
     redirect      any other path is answered 302 to the image's path
     status:CODE   the first `count` requests are answered CODE (count huge: always)
     stall         stops sending after `at` bytes of the body, without closing
+    no-validator  cuts like `cut`, and no response carries ETag or Last-Modified
+    changed       the image changed on the server during the download: the faulty responses
+                  serve an older version (its own ETag and Last-Modified) cut like `cut`;
+                  later ones serve IMAGE with its validators and honour Range whatever
+                  If-Range says (a broken server or cache)
+    stale-keepalive  like `redirect`, but a request for the image that arrives on a kept-alive
+                  connection is not answered: the server closes that connection, as one whose
+                  idle timeout runs out just as the request arrives
+    silent        accepts the connection, reads the request and never answers
+    hangup        accepts the connection, reads the request and closes without answering
+    cut-busy      the first response is cut like `cut`; the next count-1 requests for the image
+                  (the resumes) are answered 503
+
+    validators=False (any mode, from Python only): no ETag or Last-Modified in any response.
 
     fault_server.py IMAGE [--mode MODE] [--count N] [--at BYTES]    (prints the port)
 """
@@ -31,7 +45,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 PATH = "/img.raw"
 SEND = 64 << 10         # bytes per write of a body
 STALL_MAX = 300         # seconds a stalled response is held open at most
-MODES = ("normal", "chunked", "cut", "ignore-range", "redirect", "status", "stall")
+MODES = ("normal", "chunked", "cut", "ignore-range", "redirect", "status", "stall", "no-validator", "changed",
+         "stale-keepalive", "silent", "hangup", "cut-busy")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -67,7 +82,7 @@ def parse_range(value):
 class FaultServer:
     """The server, running in threads from start() to close(); also a context manager."""
 
-    def __init__(self, image, mode="normal", count=1, at=None, path=PATH, seed=1):
+    def __init__(self, image, mode="normal", count=1, at=None, path=PATH, seed=1, validators=True):
         self.image = image
         self.mode, _, code = mode.partition(":")
         if self.mode not in MODES or (self.mode == "status") != bool(code):
@@ -79,6 +94,12 @@ class FaultServer:
         self.rng = random.Random(seed)
         self.etag = '"' + hashlib.sha256(image).hexdigest()[:16] + '"'
         self.last_modified = email.utils.formatdate(1700000000, usegmt=True)
+        self.with_validators = validators and self.mode != "no-validator"
+        # `changed`: the version served before the change, of the same length, different in
+        # every byte, with validators of its own.
+        self.old = image.translate(bytes(i ^ 0x5A for i in range(256))) if self.mode == "changed" else None
+        self.old_etag = '"' + hashlib.sha256(self.old).hexdigest()[:16] + '"' if self.old else None
+        self.old_last_modified = email.utils.formatdate(1600000000, usegmt=True)
         self.requests = []      # one dict per request: method path range if_range status sent how
         self.faults = 0
         self.lock = threading.Lock()
@@ -108,18 +129,32 @@ class FaultServer:
     def serve(self, h, body):
         rec = dict(method=h.command, path=h.path, range=h.headers.get("Range"),
                    if_range=h.headers.get("If-Range"), status=None, sent=0, how="")
+        reused = getattr(h, "answered", 0) > 0      # a request on a kept-alive connection
+        h.answered = getattr(h, "answered", 0) + 1
         with self.lock:
             self.requests.append(rec)
             faulty = self.faults < self.count and self.mode not in ("normal", "chunked", "redirect")
-            if faulty and (h.path == self.path or self.mode == "status"):
+            if self.mode == "stale-keepalive":
+                faulty = faulty and reused
+            nth_fault = self.faults
+            if faulty and (h.path == self.path or self.mode in ("status", "silent", "hangup")):
                 self.faults += 1
             else:
                 faulty = False
         try:
-            if self.mode == "redirect" and h.path != self.path:
+            if self.mode in ("redirect", "stale-keepalive") and h.path != self.path:
                 return self.short(h, rec, 302, "Found", {"Location": self.path})
             if faulty and self.mode == "status":
                 return self.short(h, rec, self.code, reason(self.code))
+            if faulty and self.mode == "cut-busy" and nth_fault > 0:
+                return self.short(h, rec, 503, "Service Unavailable")
+            if faulty and self.mode in ("stale-keepalive", "hangup"):
+                rec["how"] = "closed the connection unanswered"
+                h.close_connection = True
+                h.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if faulty and self.mode == "silent":
+                return self.stall(h, rec, "no answer")
             if h.path != self.path:
                 return self.short(h, rec, 404, "Not Found")
             if self.mode == "chunked":
@@ -142,9 +177,10 @@ class FaultServer:
         if h.command != "HEAD":
             h.wfile.write(text)
 
-    def validators(self, h):
-        h.send_header("ETag", self.etag)
-        h.send_header("Last-Modified", self.last_modified)
+    def validators(self, h, old=False):
+        if self.with_validators:
+            h.send_header("ETag", self.old_etag if old else self.etag)
+            h.send_header("Last-Modified", self.old_last_modified if old else self.last_modified)
         h.send_header("Accept-Ranges", "bytes")
         h.send_header("Content-Type", "application/octet-stream")
 
@@ -153,7 +189,8 @@ class FaultServer:
         start, end, code = 0, size - 1, 200
         want = parse_range(h.headers.get("Range"))
         if_range = h.headers.get("If-Range")
-        honour = self.mode != "ignore-range" and (if_range is None or if_range in (self.etag, self.last_modified))
+        honour = self.mode != "ignore-range" and (if_range is None or if_range in (self.etag, self.last_modified)
+                                                  or self.mode == "changed")
         if want and honour:
             if want[0] >= size:
                 rec["status"] = 416
@@ -165,7 +202,7 @@ class FaultServer:
             start, end, code = want[0], min(size - 1, want[1] if want[1] is not None else size - 1), 206
         rec["status"] = code
         h.send_response(code)
-        self.validators(h)
+        self.validators(h, old=faulty and self.mode == "changed")
         if code == 206:
             h.send_header("Content-Range", f"bytes {start}-{end}/{size}")
         h.send_header("Content-Length", str(end + 1 - start))
@@ -175,7 +212,8 @@ class FaultServer:
         limit = end + 1 - start
         if faulty:
             limit = min(limit, self.at)
-        self.send_body(h, rec, memoryview(self.image)[start:start + limit])
+        image = self.old if faulty and self.mode == "changed" else self.image
+        self.send_body(h, rec, memoryview(image)[start:start + limit])
         if not faulty:
             rec["how"] = "whole"
         elif self.mode == "stall":
@@ -190,9 +228,9 @@ class FaultServer:
             h.wfile.write(data[i:i + SEND])
             rec["sent"] += len(data[i:i + SEND])
 
-    def stall(self, h, rec):
+    def stall(self, h, rec, how=None):
         """Sends nothing more and keeps the connection open until the client closes it."""
-        rec["how"] = f"stalled after {rec['sent']}"
+        rec["how"] = how or f"stalled after {rec['sent']}"
         end = time.monotonic() + STALL_MAX
         while not self.stopping.is_set() and time.monotonic() < end:
             r, _, _ = select.select([h.connection], [], [], 0.1)
@@ -225,10 +263,11 @@ def main():
     ap.add_argument("--mode", default="normal")
     ap.add_argument("--count", type=int, default=1)
     ap.add_argument("--at", type=int)
+    ap.add_argument("--no-validators", action="store_true", help="no ETag or Last-Modified")
     args = ap.parse_args()
     with open(args.image, "rb") as f:
         image = f.read()
-    with FaultServer(image, args.mode, args.count, args.at) as s:
+    with FaultServer(image, args.mode, args.count, args.at, validators=not args.no_validators) as s:
         print(f"serving {args.image} on http://127.0.0.1:{s.port}{PATH} (mode {args.mode})", flush=True)
         try:
             while True:

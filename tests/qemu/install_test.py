@@ -49,12 +49,15 @@ def case(server, size, status="ok", layout="image", sha="right", cmdline="", exp
                 path=path, requests=requests, max_seconds=max_seconds, timeout=timeout)
 
 
-def fault(mode, count=1, at=None):
-    return dict(mode=mode, count=count, at=at)
+def fault(mode, count=1, at=None, validators=True):
+    return dict(mode=mode, count=count, at=at, validators=validators)
 
 
 # Checks of the fault server's request log: each returns a list of problems.
-def log_shape(statuses, ranges=None):
+def log_shape(statuses, ranges=None, if_range="etag"):
+    """statuses: what the server answered (None: nothing); ranges: where each request's Range
+    started (0: none); if_range: the server's attribute a Range's If-Range must equal (None: no
+    If-Range at all)."""
     def check(srv):
         got = [r["status"] for r in srv.requests]
         problems = [] if got == statuses else [f"server answered {got}, want {statuses}"]
@@ -63,7 +66,7 @@ def log_shape(statuses, ranges=None):
                 break
             r = srv.requests[i]
             rng = f"bytes={want}-" if want else None
-            validator = srv.etag if want else None
+            validator = getattr(srv, if_range) if want and if_range else None
             if r["range"] != rng or r["if_range"] != validator:
                 problems.append(f"request {i}: Range {r['range']!r} If-Range {r['if_range']!r}, "
                                 f"want {rng!r} and {validator!r}")
@@ -101,8 +104,8 @@ CASES = {
                    expect=(rf"error: the image is {8 * MIB + 1} bytes but disk vda holds {8 * MIB}; nothing written",),
                    requests=log_shape([200])),
     "503-retry": case(fault("status:503", count=2), 8 * MIB, forbid=(),
-                      expect=(r"(?s)http: server busy or failing at byte 0\n.*"
-                              r"http: server busy or failing at byte 0\n",),
+                      expect=(r"(?s)http: server busy or failing \(attempt 1 of 6\)\n.*"
+                              r"http: server busy or failing \(attempt 2 of 6\)\n",),
                       requests=log_shape([503, 503, 200])),
     "stall": case(fault("stall", count=1, at=CUT), 8 * MIB, status="short", layout="partial",
                   cmdline="timeout=2 retries=0", forbid=(),
@@ -112,6 +115,54 @@ CASES = {
     "pc-32M-256M": case("nginx", 256 * MIB, vm=PC32, disk_mib=320, sparse=True, timeout=200,
                         expect=(r"via pci-legacy",)),
     "then-boots": lambda args: then_boots(args),     # defined below, with the runners
+    # Field reports (issue 9). A resume answered by a 206 of a newer version: start over.
+    "changed-etag": case(fault("changed", count=1, at=CUT), 8 * MIB + 99, sha=None, forbid=(),
+                         expect=(rf"http: [^\n]* at byte {CUT} of {8 * MIB + 99}\n",
+                                 r"http: the image changed on the server \(another ETag than the first "
+                                 r"response's\); starting over from byte 0"),
+                         requests=log_shape([200, 206, 200], [0, CUT, 0], if_range="old_etag")),
+    # No validator, sha256= given: resume anyway (each connection dies at half the image).
+    "novalidator-resume": case(fault("no-validator", count=10 ** 6, at=2 * MIB), 4 * MIB,
+                               cmdline="retries=2", forbid=(),
+                               expect=(rf"http: [^\n]* at byte {2 * MIB} of {4 * MIB}\n",
+                                       r"http: no ETag or Last-Modified to check a resume against: "
+                                       r"resuming anyway, sha256= checks the result"),
+                               requests=log_shape([200, 206], [0, 2 * MIB], if_range=None)),
+    # No validator and no sha256=: starting over is right, and the log says why.
+    "novalidator-restart": case(fault("no-validator", count=1, at=CUT), 6 * MIB, sha=None, forbid=(),
+                                expect=(r"http: no ETag or Last-Modified to check a resume against, so it "
+                                        r"could splice two versions: starting over from byte 0",),
+                                requests=log_shape([200, 200])),
+    # No validator, and the image changed under the resume: the hash fails, one clean download.
+    "novalidator-splice": case(fault("changed", count=1, at=CUT, validators=False), 8 * MIB + 5, forbid=(),
+                               expect=(r"resuming anyway, sha256= checks the result",
+                                       r"install: sha256 mismatch after a resume the server could not "
+                                       r"validate; downloading once more from byte 0",
+                                       rf"(?s)from byte {CUT},.*http: 200 from 10\.0\.2\.2, \d+ bytes from byte 0"),
+                               requests=log_shape([200, 206, 200], [0, CUT, 0], if_range=None)),
+    # A resume answered 503 is still a resume: the next attempt asks for the same range.
+    "busy-resume": case(fault("cut-busy", count=2, at=CUT), 8 * MIB, forbid=(),
+                        expect=(rf"http: [^\n]* at byte {CUT} of {8 * MIB}\n",
+                                r"http: server busy or failing \(attempt 2 of 6\)",
+                                rf"http: 206 from 10\.0\.2\.2, {8 * MIB} bytes from byte {CUT},"),
+                        requests=log_shape([200, 503, 206], [0, CUT, CUT])),
+    # The server closes the kept-alive connection as the request after the redirect arrives.
+    "stale-keepalive": case(fault("stale-keepalive", count=1), 6 * MIB, path="/old", cmdline="retries=0",
+                            expect=(r"http: reusing the connection to 10\.0\.2\.2 \(keep-alive\)",
+                                    r"http: the kept-alive connection to 10\.0\.2\.2 closed before answering; "
+                                    r"sending the request again on a new connection"),
+                            requests=log_shape([302, None, 200])),
+    # Accepted and never answered, or closed unanswered: the server never answered (14).
+    "silent": case(fault("silent", count=10 ** 6), 4 * MIB, status="connect", layout="untouched",
+                   cmdline="timeout=1 retries=1",
+                   expect=(r"error: http: giving up after 2 attempts: the server accepted the connection "
+                           r"but never answered",),
+                   requests=log_shape([None, None]), max_seconds=20),
+    "hangup": case(fault("hangup", count=10 ** 6), 4 * MIB, status="connect", layout="untouched",
+                   cmdline="retries=1",
+                   expect=(r"error: http: giving up after 2 attempts: the server closed the connection "
+                           r"without answering",),
+                   requests=log_shape([None, None]), max_seconds=20),
     "readback": case(fault("normal"), 9 * MIB + 512, cmdline="verify=readback",
                      expect=(rf"install: read back {9 * MIB + 512} bytes from vda: same SHA-256",),
                      requests=log_shape([200])),

@@ -1,6 +1,7 @@
 /*
  * net/http/policy.c: what a response means for the download (take, restart, redirect, retry,
- * fail), the image length it announces, the retry backoff, and the If-Range validator.
+ * fail), the image length it announces, the retry backoff, the If-Range validator, whether a
+ * broken body is resumed, and the exit status when every attempt failed.
  */
 #include <string.h>
 
@@ -39,10 +40,16 @@ static struct http_resp resp_206(uint64_t start, uint64_t end, uint64_t total)
     return r;
 }
 
-static void expect(const struct http_resp *r, uint64_t offset, uint64_t total, enum http_verdict v)
+#define ETAG    "\"65e6ed60-3e8\""
+#define LM      "Tue, 05 Mar 2024 10:00:00 GMT"
+
+/* Judges r against a request from offset, the image and its validators as first described. */
+static void expect_v(const struct http_resp *r, uint64_t offset, uint64_t total, const char *etag, const char *lm,
+                     enum http_verdict v)
 {
+    const struct http_expect e = { offset, total, etag, lm };
     const char *why = "unset";
-    enum http_verdict got = http_judge(r, offset, total, &why);
+    enum http_verdict got = http_judge(r, &e, &why);
     if (!CHECK_EQ_I64(got, v))
         fprintf(stderr, "  status %d, offset %" PRIu64 ", total %" PRIu64 "\n", r->status, offset, total);
     /* a reason for everything but taking the body and following a redirect */
@@ -50,6 +57,11 @@ static void expect(const struct http_resp *r, uint64_t offset, uint64_t total, e
         CHECK(why == NULL);
     else
         CHECK(why != NULL && why[0] != '\0' && strcmp(why, "unset") != 0);
+}
+
+static void expect(const struct http_resp *r, uint64_t offset, uint64_t total, enum http_verdict v)
+{
+    expect_v(r, offset, total, "", "", v);
 }
 
 static void test_200(void)
@@ -105,6 +117,82 @@ static void test_206(void)
     expect(&m, 600, 1000, HTTP_RESTART);
 }
 
+/*
+ * Field report (issue 9, case 3): a resume sent with If-Range "v1" answered by a 206 whose
+ * ETag is "v2" is the tail of another file: start over, never splice.
+ */
+static void test_206_validators(void)
+{
+    struct http_resp r;
+    parse_head(&r, RESP_206_HEAD);                  /* ETag ETAG, Last-Modified LM */
+    expect_v(&r, 600, 1000, ETAG, LM, HTTP_TAKE_BODY);
+    expect_v(&r, 600, 1000, ETAG, "", HTTP_TAKE_BODY);
+    expect_v(&r, 600, 1000, "", LM, HTTP_TAKE_BODY);
+    expect_v(&r, 600, 1000, NULL, NULL, HTTP_TAKE_BODY);
+    expect_v(&r, 600, 1000, "\"v1\"", LM, HTTP_RESTART);                          /* ETag changed */
+    expect_v(&r, 600, 1000, ETAG, "Wed, 06 Mar 2024 10:00:00 GMT", HTTP_RESTART);  /* Last-Modified changed */
+    expect_v(&r, 600, 1000, "", "Wed, 06 Mar 2024 10:00:00 GMT", HTTP_RESTART);
+    expect_v(&r, 600, 1000, "W/" ETAG, LM, HTTP_RESTART);   /* weak then strong: not the same tag */
+    const char *why;
+    const struct http_expect changed = { 600, 1000, "\"v1\"", LM };
+    CHECK(http_judge(&r, &changed, &why) == HTTP_RESTART && strstr(why, "changed") && strstr(why, "ETag"));
+
+    /* A 206 that names no validator cannot be compared: its Content-Range decides. */
+    struct http_resp b = resp_206(600, 999, 1000);
+    expect_v(&b, 600, 1000, "\"v1\"", LM, HTTP_TAKE_BODY);
+
+    /* The same through the parser: the fault server's "changed" mode, as netplant saw it. */
+    struct http_resp v2;
+    parse_head(&v2, "HTTP/1.1 206 Partial Content\r\nETag: \"v2\"\r\n"
+                    "Content-Range: bytes 600-999/1000\r\nContent-Length: 400\r\n\r\n");
+    expect_v(&v2, 600, 1000, "\"v1\"", "", HTTP_RESTART);
+    expect_v(&v2, 600, 1000, "\"v2\"", "", HTTP_TAKE_BODY);
+
+    /* A 416 to a resume: the range no longer fits the file. To a request without Range: refused. */
+    struct http_resp x = resp(416);
+    expect(&x, 600, 1000, HTTP_RESTART);
+    expect(&x, 0, U, HTTP_FAIL);
+}
+
+/*
+ * Field report (issue 9, case 4): a server that honours Range but gives no validator. With a
+ * checksum, resume anyway (the hash catches a splice); without one, start over and say why.
+ */
+static void test_plan_resume(void)
+{
+    const char *why = "unset";
+    CHECK_EQ_I64(http_plan_resume(0, 1000, true, true, &why), HTTP_START_OVER);
+    CHECK(why == NULL);                                 /* nothing to resume: nothing to say */
+    CHECK_EQ_I64(http_plan_resume(0, U, false, false, &why), HTTP_START_OVER);
+    CHECK(why == NULL);
+
+    CHECK_EQ_I64(http_plan_resume(500, 1000, true, false, &why), HTTP_RESUME);
+    CHECK(why == NULL);
+    CHECK_EQ_I64(http_plan_resume(500, 1000, true, true, &why), HTTP_RESUME);
+    CHECK(why == NULL);
+
+    CHECK_EQ_I64(http_plan_resume(500, 1000, false, true, &why), HTTP_RESUME_UNVALIDATED);
+    CHECK(why && strstr(why, "resuming anyway"));
+    CHECK_EQ_I64(http_plan_resume(500, 1000, false, false, &why), HTTP_START_OVER);
+    CHECK(why && strstr(why, "no ETag or Last-Modified") && strstr(why, "starting over"));
+
+    /* A length never given (chunked, or closed-delimited): no Content-Range can be checked. */
+    CHECK_EQ_I64(http_plan_resume(500, U, true, true, &why), HTTP_START_OVER);
+    CHECK(why && strstr(why, "length is unknown"));
+    CHECK_EQ_I64(http_plan_resume(500, U, false, true, &why), HTTP_START_OVER);
+    CHECK_EQ_I64(http_plan_resume(1000, 1000, true, true, &why), HTTP_START_OVER);
+    CHECK(why != NULL);
+}
+
+/* Field report (issue 9, case 7): the status names how far the last attempt got. */
+static void test_giveup_status(void)
+{
+    CHECK_EQ_I64(http_giveup_status(false, false, false), NP_EXIT_CONNECT);    /* refused, unreachable */
+    CHECK_EQ_I64(http_giveup_status(true, false, false), NP_EXIT_CONNECT);     /* accepted, never answered */
+    CHECK_EQ_I64(http_giveup_status(true, true, false), NP_EXIT_HTTP);         /* 503 to the end, malformed */
+    CHECK_EQ_I64(http_giveup_status(true, true, true), NP_EXIT_SHORT);         /* the body broke */
+}
+
 static void test_redirects(void)
 {
     static const int codes[] = { 301, 302, 303, 307, 308 };
@@ -133,7 +221,7 @@ static void test_redirects(void)
 static void test_errors(void)
 {
     static const int retry[] = { 408, 429, 500, 502, 503, 504, 599 };
-    static const int fail[] = { 400, 401, 403, 404, 405, 410, 416, 499, 600, 100, 101, 204, 0, -1 };
+    static const int fail[] = { 400, 401, 403, 404, 405, 410, 499, 600, 100, 101, 204, 0, -1 };
     for (size_t i = 0; i < sizeof(retry) / sizeof(retry[0]); i++) {
         struct http_resp r = resp(retry[i]);
         expect(&r, 0, U, HTTP_RETRY);
@@ -190,5 +278,8 @@ int main(void)
     TEST_RUN_ISOLATED(test_errors);
     TEST_RUN_ISOLATED(test_backoff);
     TEST_RUN_ISOLATED(test_validator);
+    TEST_RUN_ISOLATED(test_206_validators);
+    TEST_RUN_ISOLATED(test_plan_resume);
+    TEST_RUN_ISOLATED(test_giveup_status);
     return test_finish();
 }
