@@ -4,6 +4,7 @@
  */
 #include "drivers/probe/probe.h"
 
+#include "drivers/e1000/e1000.h"
 #include "drivers/nvme/nvme.h"
 #include "drivers/pci/pci.h"
 #include "drivers/virtio/virtio_probe.h"
@@ -12,6 +13,7 @@
 static const struct pci_driver *const pci_drivers[] = {
     &virtio_pci_driver,
     &nvme_pci_driver,
+    &e1000_pci_driver,
 };
 
 void drivers_probe_all(const struct cmdline *cl)
