@@ -4,6 +4,7 @@
  */
 #include "drivers/probe/probe.h"
 
+#include "drivers/ahci/ahci.h"
 #include "drivers/e1000/e1000.h"
 #include "drivers/nvme/nvme.h"
 #include "drivers/pci/pci.h"
@@ -13,6 +14,7 @@
 static const struct pci_driver *const pci_drivers[] = {
     &virtio_pci_driver,
     &nvme_pci_driver,
+    &ahci_pci_driver,
     &e1000_pci_driver,
 };
 

@@ -91,6 +91,17 @@ CASES = {
     "virtio-nvme-no-choice": case(Q35, [disk(MODERN, serial="np-v", written=False),
                                         disk(NVME, serial="np-n", written=False)], RANGE,
                                   status="disk", expect=(r"2 disks found; say which one",)),
+    # AHCI on q35's built-in controller (00:1f.2): NCQ, a CD beside the disk, a write error.
+    "ahci-q35": case(Q35, [disk(AHCI, serial="np-sata")], RANGE,
+                     expect=(r'disk sda: pci 0000:00:1f\.2 via ahci, 33554432 bytes .*model "QEMU HARDDISK", '
+                             r'serial "np-sata"', r"ahci: .* port 0: disk sda, NCQ")),
+    "ahci-tail-cd-q35": case(Q35, [disk(AHCI, serial="np-sata")], "24M+8M",
+                             expect=(r"ahci: .* port 2: ATAPI device \(a CD/DVD drive\): skipped",),
+                             qemu_extra=("-drive", "if=none,id=cd,media=cdrom", "-device", "ide-cd,bus=ide.2,drive=cd")),
+    "ahci-write-error": case(Q35, [disk(AHCI, serial="np-err", written="partial", blkdebug=FAULT_SECTOR)],
+                             RANGE, status="disk", expect=(r"error: disk sda: write failed",)),
+    "nvme-ahci-by-serial": case(Q35, [disk(AHCI, serial="np-s", written=False),
+                                      disk(NVME, serial="np-n")], RANGE + " disk=serial:np-n"),
     "virtio-nvme-by-name": case(Q35, [disk(MODERN, serial="np-v", written=False),
                                       disk(NVME, serial="np-n")], RANGE + " disk=nvme0n1"),
 }

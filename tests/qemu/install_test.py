@@ -118,6 +118,7 @@ CASES = {
     "nvme-e1000e": case("nginx", 16 * MIB, vm=NVME_E1000E, cmdline="verify=readback"),
     "nvme-4k-e1000e": case("nginx", 8 * MIB + 3 * 512, sha=None, block=4096, vm=NVME_E1000E,
                            expect=(PAD.replace(r"(\d+)", str(4096 - 3 * 512)),)),
+    "ahci-e1000": case("nginx", 16 * MIB, vm=AHCI_E1000, cmdline="verify=readback"),
     "readback": case(fault("normal"), 9 * MIB + 512, cmdline="verify=readback",
                      expect=(rf"install: read back {9 * MIB + 512} bytes from vda: same SHA-256",),
                      requests=log_shape([200])),
