@@ -75,6 +75,8 @@ CASES = {
     "two-disks-by-pci": case(PC, [disk("virtio-blk-pci,disable-modern=on,addr=0x5", written=False),
                                   disk("virtio-blk-pci,disable-modern=on,addr=0x6")],
                              RANGE + " disk=00:06.0"),
+    "virtio-write-error": case(Q35, [disk(MODERN, serial="np-err", written="partial", blkdebug=FAULT_SECTOR)],
+                               RANGE, status="disk", expect=(r"error: disk vda: write failed",)),
     # NVMe: 512-byte and 4K LBA formats, refusals and faults, beside a virtio disk.
     "nvme-q35": case(Q35, [disk(NVME, serial="np-nvme")], RANGE,
                      expect=(r'disk nvme0n1: pci \S+ via nvme, 33554432 bytes .*512-byte blocks, '
