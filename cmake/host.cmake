@@ -20,11 +20,15 @@ set(NP_SANITIZE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit
 add_subdirectory(kernel host/kernel)
 add_subdirectory(drivers/pci host/drivers/pci)
 add_subdirectory(drivers/virtio host/drivers/virtio)
+add_subdirectory(drivers/nvme host/drivers/nvme)
+add_subdirectory(drivers/e1000 host/drivers/e1000)
+add_subdirectory(drivers/ahci host/drivers/ahci)
 add_subdirectory(net/lwip-port host/net/lwip-port)
 add_subdirectory(install host/install)
 add_subdirectory(crypto host/crypto)
 add_library(np_pure STATIC ${NP_KERNEL_PURE_SRCS} ${NP_PCI_PURE_SRCS} ${NP_VIRTIO_PURE_SRCS}
-            ${NP_NET_PURE_SRCS} ${NP_INSTALL_PURE_SRCS})
+            ${NP_NVME_PURE_SRCS} ${NP_E1000_PURE_SRCS} ${NP_AHCI_PURE_SRCS} ${NP_NET_PURE_SRCS}
+            ${NP_INSTALL_PURE_SRCS})
 target_include_directories(np_pure PUBLIC ${CMAKE_SOURCE_DIR})
 target_compile_options(np_pure PUBLIC ${NETPLANT_WARNINGS} ${NP_SANITIZE} -g -O1)
 target_link_options(np_pure PUBLIC ${NP_SANITIZE})

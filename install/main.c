@@ -10,7 +10,7 @@
 #include "kernel/selftest.h"
 #include "kernel/string.h"
 #include "drivers/pci/pci.h"
-#include "drivers/virtio/virtio_probe.h"
+#include "drivers/probe/probe.h"
 #include "kernel/blkdev.h"
 #include "install/disktest.h"
 #include "install/install.h"
@@ -225,9 +225,10 @@ static void list_disks(void)
 {
     for (unsigned i = 0; i < blkdev_count(); i++) {
         const struct blkdev *d = blkdev_get(i);
-        log_info("disk %s: %s via %s, %llu bytes (%llu MiB), %u-byte blocks, serial \"%s\"%s%s\n",
+        log_info("disk %s: %s via %s, %llu bytes (%llu MiB), %u-byte blocks,%s%s%s serial \"%s\"%s%s\n",
                  d->name, d->location, d->transport, (unsigned long long)d->size,
-                 (unsigned long long)(d->size >> 20), d->block_size, d->serial,
+                 (unsigned long long)(d->size >> 20), d->block_size, d->model[0] ? " model \"" : "",
+                 d->model, d->model[0] ? "\"," : "", d->serial,
                  d->read_only ? ", read-only" : "", d->can_flush ? ", flush" : "");
     }
     if (!blkdev_count())
@@ -294,7 +295,7 @@ void kmain(uint32_t magic, uint32_t info)
     if (st)
         np_finish(selftest_run(st));
     pci_init(&acpi);
-    virtio_probe_all(&cmdline);
+    drivers_probe_all(&cmdline);
     list_disks();
     apply_config();     /* before anything reads the job's keys: the file may hold any of them */
     const char *dt = cmdline_get(&cmdline, "disktest");

@@ -33,10 +33,11 @@ struct blkdev_ops {
 struct blkdev {
     const struct blkdev_ops *ops;
     void *priv;
-    char name[8];           /* "vda" */
-    char location[40];      /* "pci 0000:00:04.0", "mmio 0xfeb00e00" */
-    char transport[16];     /* "pci-modern", "mmio-v1"... */
+    char name[12];          /* "vda", "nvme0n1", "sda" */
+    char location[40];      /* "pci 0000:00:04.0", "mmio 0xfeb00e00" (a controller's disks share it) */
+    char transport[16];     /* "pci-modern", "mmio-v1", "nvme", "ahci"... */
     char serial[24];
+    char model[41];         /* "QEMU NVMe Ctrl", from IDENTIFY; empty when the device has none */
     uint64_t size;          /* bytes */
     uint32_t block_size;
     uint32_t max_transfer;  /* bytes in one request */

@@ -1,6 +1,7 @@
 #include "kernel/kmem.h"
 
 #include "arch/x86_64/arch.h"
+#include "kernel/string.h"
 
 static struct pmm kernel_pmm;
 
@@ -39,4 +40,14 @@ int kmem_free_pages(uint64_t base, uint64_t npages)
 uint64_t kmem_free_bytes(void)
 {
     return kernel_pmm.free_bytes;
+}
+
+void *kmem_dma_alloc(size_t size, size_t align)
+{
+    uint64_t pa, pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+    /* Below 4 GiB: some devices (legacy virtio, 32-bit AHCI) take only 32-bit addresses. */
+    if (!pages || kmem_alloc_pages(pages, align > PAGE_SIZE ? align : PAGE_SIZE, 4ull << 30, &pa))
+        return NULL;
+    NP_STRFN(memset)((void *)(uintptr_t)pa, 0, pages * PAGE_SIZE);
+    return (void *)(uintptr_t)pa;
 }

@@ -85,6 +85,34 @@ int pci_mcfg_parse(const uint8_t *mcfg, size_t len, struct pci_ecam *out, unsign
 void pci_bar_decode(uint32_t lo, uint32_t lo_sized, uint32_t hi, uint32_t hi_sized,
                     struct pci_bar *bar);
 
+/*
+ * Which functions a driver takes: a vendor (PCI_ANY: any), a device id range, and the 24-bit
+ * class code (class, subclass, programming interface) under a mask (0: any class).
+ */
+#define PCI_ANY 0xFFFF
+struct pci_match {
+    uint16_t vendor;
+    uint16_t device_min, device_max;
+    uint32_t class_code, class_mask;
+};
+
+/*
+ * A PCI driver: its name, the functions it takes, and attach, which starts one function and
+ * registers what it found (disks, NICs). attach logs its own failures and returns < 0 for them.
+ */
+struct pci_driver {
+    const char *name;
+    const struct pci_match *ids;
+    unsigned n_ids;
+    int (*attach)(struct pci_dev *p);
+};
+
+/* True when p matches m (pure). */
+bool pci_match_one(const struct pci_match *m, const struct pci_dev *p);
+/* The first driver in table order that takes p, or NULL (pure). */
+const struct pci_driver *pci_driver_find(const struct pci_driver *const *drivers, unsigned n,
+                                         const struct pci_dev *p);
+
 /* Hardware side (pci.c). */
 int pci_init(const struct acpi_info *ai);
 const char *pci_method(void);

@@ -258,7 +258,8 @@ int virtio_net_attach(struct virtio_dev *d)
     v->nd.priv = v;
     virtio_dev_ready(d);
     vnet_flush(&v->nd);     /* posted buffers: tell the device, now that it is live */
-    np_snprintf(v->nd.name, sizeof(v->nd.name), "eth%u", n_vnets);
+    /* ethN counts every NIC, whatever drives it, in probe order. */
+    np_snprintf(v->nd.name, sizeof(v->nd.name), "eth%u", netdev_count());
     np_strlcpy(v->nd.location, d->name, sizeof(v->nd.location));
     np_strlcpy(v->nd.transport, d->ops->name, sizeof(v->nd.transport));
     n_vnets++;

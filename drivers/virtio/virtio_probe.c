@@ -49,7 +49,7 @@ static const char *type_name(uint16_t id)
     return id == VIRTIO_ID_BLOCK ? "block" : id == VIRTIO_ID_NET ? "network" : "other";
 }
 
-static void virtio_bind(struct virtio_slot *s)
+static int virtio_bind(struct virtio_slot *s)
 {
     int err;
     if (s->dev.device_id == VIRTIO_ID_BLOCK)
@@ -59,19 +59,22 @@ static void virtio_bind(struct virtio_slot *s)
     else {
         log_info("virtio: %s: %s device (id %u) via %s: not driven\n", s->dev.name,
                  type_name(s->dev.device_id), s->dev.device_id, s->dev.ops->name);
-        return;
+        return 0;
     }
     if (err)
         log_err("error: virtio: %s: %s device via %s failed to start: %s\n", s->dev.name,
                 type_name(s->dev.device_id), s->dev.ops->name, np_strerror(err));
     else
         n_slots++;
+    return err;
 }
 
-static void virtio_probe_pci(struct pci_dev *p)
+static int virtio_probe_pci(struct pci_dev *p)
 {
     struct virtio_slot *s = &slots[n_slots];
     char bdf[16];
+    if (n_slots == VIRTIO_MAX_DEVICES)
+        return -NP_ENOSPC;
     NP_STRFN(memset)(s, 0, sizeof(*s));
     pci_addr_format(&p->addr, bdf, sizeof(bdf));
     np_snprintf(s->dev.name, sizeof(s->dev.name), "pci %s", bdf);
@@ -85,9 +88,9 @@ static void virtio_probe_pci(struct pci_dev *p)
         err = virtio_pci_legacy_probe(&s->dev, &s->t.pci, p);
     if (err) {
         log_warn("virtio: %s: no usable transport (%s)\n", s->dev.name, np_strerror(err));
-        return;
+        return err;
     }
-    virtio_bind(s);
+    return virtio_bind(s);
 }
 
 static void virtio_probe_mmio(const char *arg)
@@ -111,14 +114,18 @@ static void virtio_probe_mmio(const char *arg)
     virtio_bind(s);
 }
 
-void virtio_probe_all(const struct cmdline *cl)
+void virtio_mmio_probe_all(const struct cmdline *cl)
 {
-    for (unsigned i = 0; i < pci_device_count() && n_slots < VIRTIO_MAX_DEVICES; i++) {
-        struct pci_dev *p = pci_device(i);
-        if (p->vendor == VIRTIO_PCI_VENDOR && p->device >= VIRTIO_PCI_DEV_LEGACY_MIN && p->device <= 0x107F)
-            virtio_probe_pci(p);
-    }
     for (unsigned i = 0; i < cl->nargs && n_slots < VIRTIO_MAX_DEVICES; i++)
         if (NP_STRFN(strcmp)(cl->args[i].key, "virtio_mmio.device") == 0)
             virtio_probe_mmio(cl->args[i].value);
 }
+
+/* Legacy and transitional ids 0x1000-0x103F, modern 0x1040 + device type (virtio 1.2 4.1.2). */
+static const struct pci_match virtio_pci_ids[] = {
+    { VIRTIO_PCI_VENDOR, VIRTIO_PCI_DEV_LEGACY_MIN, 0x107F, 0, 0 },
+};
+
+const struct pci_driver virtio_pci_driver = {
+    "virtio", virtio_pci_ids, sizeof(virtio_pci_ids) / sizeof(virtio_pci_ids[0]), virtio_probe_pci,
+};

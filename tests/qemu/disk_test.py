@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""netplant's QEMU disk tests: boot with virtio-blk disks filled with a canary, run the disk
-self-test (disktest=OFFSET+LENGTH), then check every byte of every disk file on the host:
-the pattern inside the range, the canary untouched everywhere else.
+"""netplant's QEMU disk tests: boot with virtio-blk, NVMe or AHCI disks filled with a canary,
+run the disk self-test (disktest=OFFSET+LENGTH), then check every byte of every disk file on
+the host: the pattern inside the range, the canary untouched everywhere else. Fault cases
+(a read-only drive, a blkdebug write error) must end with the disk error and nothing written
+outside the range.
 
     disk_test.py --list
     disk_test.py --case NAME --kernel-dir BUILD/kernel --source-dir SRC --workdir DIR
@@ -24,10 +26,17 @@ Q35 = dict(machine="q35", kernel="netplant.elf")
 PC = dict(machine="pc", kernel="netplant.elf")
 MICROVM = dict(machine="microvm,acpi=off", kernel="netplant-pvh.elf")
 MODERN = "virtio-blk-pci,disable-legacy=on"
+NVME = "nvme"
+AHCI = "ide-hd,bus=ide.0"       # q35's built-in AHCI controller, port 0
+BLK4K = "logical_block_size=4096,physical_block_size=4096"
+FAULT_SECTOR = 4 * MIB // 512   # inside RANGE: some writes land before the error
 
 
-def disk(device, serial=None, written=True, extra="", drive_extra=""):
-    return dict(device=device, serial=serial, written=written, extra=extra, drive_extra=drive_extra)
+def disk(device, serial=None, written=True, extra="", drive_extra="", blkdebug=None):
+    """written: True (the pattern), False (untouched) or "partial" (a write failed midway: each
+    block inside the range is pattern or canary). blkdebug: the sector a write error hits."""
+    return dict(device=device, serial=serial, written=written, extra=extra, drive_extra=drive_extra,
+                blkdebug=blkdebug)
 
 
 def case(vm, disks, cmdline, status="ok", expect=(), qemu_extra=()):
@@ -66,6 +75,37 @@ CASES = {
     "two-disks-by-pci": case(PC, [disk("virtio-blk-pci,disable-modern=on,addr=0x5", written=False),
                                   disk("virtio-blk-pci,disable-modern=on,addr=0x6")],
                              RANGE + " disk=00:06.0"),
+    "virtio-write-error": case(Q35, [disk(MODERN, serial="np-err", written="partial", blkdebug=FAULT_SECTOR)],
+                               RANGE, status="disk", expect=(r"error: disk vda: write failed",)),
+    # NVMe: 512-byte and 4K LBA formats, refusals and faults, beside a virtio disk.
+    "nvme-q35": case(Q35, [disk(NVME, serial="np-nvme")], RANGE,
+                     expect=(r'disk nvme0n1: pci \S+ via nvme, 33554432 bytes .*512-byte blocks, '
+                             r'model "QEMU NVMe Ctrl", serial "np-nvme"',)),
+    "nvme-4k-q35": case(Q35, [disk(NVME, serial="np-nvme4k", extra=BLK4K)], "4K+8M",
+                        expect=(r"disk nvme0n1: .*4096-byte blocks",)),
+    "nvme-tail-q35": case(Q35, [disk(NVME, serial="np-nvme")], "24M+8M"),
+    "nvme-unaligned-4k": case(Q35, [disk(NVME, serial="np-nvme", written=False, extra=BLK4K)],
+                              "512+8M", status="usage", expect=(r"does not fit disk nvme0n1",)),
+    "nvme-readonly": case(Q35, [disk(NVME, serial="np-ro", written=False, drive_extra="readonly=on")],
+                          RANGE, status="disk", expect=(r"error: disk nvme0n1: write failed",)),
+    "nvme-write-error": case(Q35, [disk(NVME, serial="np-err", written="partial", blkdebug=FAULT_SECTOR)],
+                             RANGE, status="disk", expect=(r"error: disk nvme0n1: write failed",)),
+    "virtio-nvme-no-choice": case(Q35, [disk(MODERN, serial="np-v", written=False),
+                                        disk(NVME, serial="np-n", written=False)], RANGE,
+                                  status="disk", expect=(r"2 disks found; say which one",)),
+    # AHCI on q35's built-in controller (00:1f.2): NCQ, a CD beside the disk, a write error.
+    "ahci-q35": case(Q35, [disk(AHCI, serial="np-sata")], RANGE,
+                     expect=(r'disk sda: pci 0000:00:1f\.2 via ahci, 33554432 bytes .*model "QEMU HARDDISK", '
+                             r'serial "np-sata"', r"ahci: .* port 0: disk sda, NCQ")),
+    "ahci-tail-cd-q35": case(Q35, [disk(AHCI, serial="np-sata")], "24M+8M",
+                             expect=(r"ahci: .* port 2: ATAPI device \(a CD/DVD drive\): skipped",),
+                             qemu_extra=("-drive", "if=none,id=cd,media=cdrom", "-device", "ide-cd,bus=ide.2,drive=cd")),
+    "ahci-write-error": case(Q35, [disk(AHCI, serial="np-err", written="partial", blkdebug=FAULT_SECTOR)],
+                             RANGE, status="disk", expect=(r"error: disk sda: write failed",)),
+    "nvme-ahci-by-serial": case(Q35, [disk(AHCI, serial="np-s", written=False),
+                                      disk(NVME, serial="np-n")], RANGE + " disk=serial:np-n"),
+    "virtio-nvme-by-name": case(Q35, [disk(MODERN, serial="np-v", written=False),
+                                      disk(NVME, serial="np-n")], RANGE + " disk=nvme0n1"),
 }
 
 
@@ -93,6 +133,15 @@ def qemu_argv(args, c, images):
     argv = qemu.base_args(vm["machine"], "128M") + c["qemu_extra"]
     for i, (d, path) in enumerate(zip(c["disks"], images)):
         drive = f"if=none,id=d{i},format=raw,file={path}"
+        if d["blkdebug"] is not None:
+            # blkdebug sits below the raw format node (FACTS.md); werror=report hands the
+            # error to the guest instead of pausing the VM.
+            cfg = os.path.join(os.path.dirname(path), f"blkdebug{i}.conf")
+            with open(cfg, "w") as f:
+                f.write(f'[inject-error]\nevent = "write_aio"\niotype = "write"\nerrno = "5"\n'
+                        f'sector = "{d["blkdebug"]}"\n')
+            drive = (f"if=none,id=d{i},format=raw,file.driver=blkdebug,file.config={cfg},"
+                     f"file.image.filename={path},werror=report,rerror=report")
         argv += ["-drive", drive + ("," + d["drive_extra"] if d["drive_extra"] else "")]
         dev = f"{d['device']},drive=d{i}"
         dev += f",serial={d['serial']}" if d["serial"] else ""
@@ -103,10 +152,26 @@ def qemu_argv(args, c, images):
     return argv
 
 
+def check_partial(data, want, rng):
+    """Outside the range: the canary. Inside: each 512-byte block the pattern or the canary."""
+    off, length = rng
+    if data[:off] != want[:off] or data[off + length:] != want[off + length:]:
+        return "bytes outside the test range changed"
+    pat = pattern(off, length)
+    for b in range(0, length, 512):
+        got = data[off + b:off + b + 512]
+        if got != pat[b:b + 512] and got != want[off + b:off + b + 512]:
+            return f"block at byte {off + b} is neither the pattern nor the canary"
+    return None
+
+
 def check_disk(path, seed, written, rng):
     """Returns what is wrong with one disk file, or None."""
     data = open(path, "rb").read()
     want = bytearray(canary(seed))
+    if written == "partial":
+        why = check_partial(data, want, rng)
+        return f"{path}: {why}" if why else None
     if written:
         off, length = rng
         want[off:off + length] = pattern(off, length)
@@ -129,7 +194,8 @@ def check(c, res, images):
             problems.append(f"serial log lacks /{pat}/")
     rng = parse_range(c["cmdline"])
     for i, (d, path) in enumerate(zip(c["disks"], images)):
-        why = check_disk(path, i + 1, d["written"] and c["status"] == "ok", rng)
+        written = d["written"] if d["written"] == "partial" else d["written"] and c["status"] == "ok"
+        why = check_disk(path, i + 1, written, rng)
         if why:
             problems.append(why)
     return problems

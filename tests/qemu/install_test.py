@@ -37,6 +37,9 @@ Q35 = dict(machine="q35", memory="128M", net="virtio-net-pci,disable-legacy=on",
            blk="virtio-blk-pci,disable-legacy=on")
 PC32 = dict(machine="pc", memory="32M", net="virtio-net-pci,disable-modern=on",
             blk="virtio-blk-pci,disable-modern=on")
+# Beyond virtio: the same install through the NVMe and e1000e drivers (and AHCI with e1000).
+NVME_E1000E = dict(machine="q35", memory="128M", net="e1000e", blk="nvme,serial=np-install", disk="nvme0n1")
+AHCI_E1000 = dict(machine="q35", memory="128M", net="e1000", blk="ide-hd,bus=ide.0", disk="sda")
 
 
 def case(server, size, status="ok", layout="image", sha="right", cmdline="", expect=(), forbid=(BREAK,),
@@ -163,6 +166,10 @@ CASES = {
                    expect=(r"error: http: giving up after 2 attempts: the server closed the connection "
                            r"without answering",),
                    requests=log_shape([None, None]), max_seconds=20),
+    "nvme-e1000e": case("nginx", 16 * MIB, vm=NVME_E1000E, cmdline="verify=readback"),
+    "nvme-4k-e1000e": case("nginx", 8 * MIB + 3 * 512, sha=None, block=4096, vm=NVME_E1000E,
+                           expect=(PAD.replace(r"(\d+)", str(4096 - 3 * 512)),)),
+    "ahci-e1000": case("nginx", 16 * MIB, vm=AHCI_E1000, cmdline="verify=readback"),
     "readback": case(fault("normal"), 9 * MIB + 512, cmdline="verify=readback",
                      expect=(rf"install: read back {9 * MIB + 512} bytes from vda: same SHA-256",),
                      requests=log_shape([200])),
@@ -333,7 +340,8 @@ def check_log(c, res, img, url, problems):
         problems.append(f"QEMU exit code {res.rc} (timed out: {res.timed_out}), want {want} ({c['status']})")
     if c["max_seconds"] and res.seconds > c["max_seconds"]:
         problems.append(f"QEMU ran {res.seconds:.1f} s, want at most {c['max_seconds']} s")
-    patterns = [rf"install: {re.escape(url)} onto disk vda \({c['disk_size'] >> 20} MiB\)", *c["expect"]]
+    disk = c["vm"].get("disk", "vda")
+    patterns = [rf"install: {re.escape(url)} onto disk {disk} \({c['disk_size'] >> 20} MiB\)", *c["expect"]]
     if c["status"] == "ok":
         patterns += [r"progress: ", r"install: \d+ bytes, sha256 (matches|\(no sha256)"]
     for p in patterns:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""netplant's QEMU network tests: virtio-net over every transport with QEMU user networking,
+"""netplant's QEMU network tests: virtio-net over every transport and Intel e1000/e1000e with
+QEMU user networking,
 a DHCP lease, TCP moved through hostfwd on 127.0.0.1 (sink: counted; echo: checked byte for
 byte), DNS answered by a server of ours on 127.0.0.1, link changes, and the failure paths.
 
@@ -27,6 +28,8 @@ LEASE = r"net: eth(\d) up: 10\.0\.2\.15 netmask 255\.255\.255\.0 gw 10\.0\.2\.2 
 Q35 = ("q35", "netplant.elf", "virtio-net-pci,disable-legacy=on")
 PC = ("pc", "netplant.elf", "virtio-net-pci,disable-modern=on")
 MICROVM = ("microvm,acpi=off", "netplant-pvh.elf", "virtio-net-device")
+E1000 = ("q35", "netplant.elf", "e1000")        # 82540EM
+E1000E = ("q35", "netplant.elf", "e1000e")      # 82574L
 
 
 def free_port():
@@ -192,12 +195,12 @@ def dns(name, status, patterns):
     return test
 
 
-def link_flap(args):
+def link_flap(args, vm=Q35):
     """Starts with the cable out (QEMU monitor set_link), plugs it in once netplant waits."""
     mon = os.path.join(args.workdir, "monitor.sock")
     if os.path.exists(mon):
         os.unlink(mon)      # a socket left by an earlier run would accept nothing
-    argv = machine_argv(args, Q35, "nettest=lease", ["user"], ["-S"])
+    argv = machine_argv(args, vm, "nettest=lease", ["user"], ["-S"])
     i = argv.index("-monitor")
     argv[i + 1] = f"unix:{mon},server=on,wait=off"
     live = qemu.Live(argv, args.workdir, 90)
@@ -258,7 +261,9 @@ CASES = {
                          [r"net: eth1 up: 10\.0\.2\.15"], netdevs=("user", "user")),
     "no-dhcp-server": simple(Q35, "nettest=lease dhcp_timeout=3", "dhcp",
                              [r"error: dhcp: no lease on eth0 within 3 s"], netdevs=("hubport,hubid=0",)),
-    "no-nic": simple(Q35, "nettest=lease", "net", [r"error: no network device found"], netdevs=()),
+    # -nic none: without it q35 adds its default NIC, an e1000e, which netplant now drives.
+    "no-nic": simple(Q35, "nettest=lease", "net", [r"error: no network device found"], netdevs=(),
+                     extra=("-nic", "none")),
     "bad-ip": simple(Q35, "nettest=lease ip=10.0.2.300/24", "usage", [r"error: ip=10\.0\.2\.300/24"]),
     "link-flap": link_flap,
     "pxe-uefi-ack": pxe_uefi_ack,
@@ -266,6 +271,23 @@ CASES = {
     "sink-microvm-mmio2-64M": tcp(MICROVM, "sink", 64, extra=("-global", "virtio-mmio.force-legacy=false")),
     "echo-q35-128M": tcp(Q35, "echo", 128),
     "echo-pc-legacy-32M": tcp(PC, "echo", 32),
+    # Intel NICs: the same jobs through the same netdev interface.
+    "lease-e1000": simple(E1000, "nettest=lease", "ok", [LEASE, r"nic eth0: pci \S+ via e1000, MAC 52:54:00:12:34:56"]),
+    "lease-e1000e": simple(E1000E, "nettest=lease", "ok", [LEASE, r"nic eth0: pci \S+ via e1000e, MAC 52:54:00:12:34:56"]),
+    "sink-e1000-64M": tcp(E1000, "sink", 64),
+    "sink-e1000e-64M": tcp(E1000E, "sink", 64),
+    "echo-e1000e-16M": tcp(E1000E, "echo", 16),
+    "link-flap-e1000": lambda args: link_flap(args, E1000),
+    "link-flap-e1000e": lambda args: link_flap(args, E1000E),
+    "intel-not-driven": simple(("q35", "netplant.elf", "e1000-82545em"), "nettest=lease", "net",
+                               [r"nic: pci \S+: Intel 82545EM \(8086:100f\) is not driven",
+                                r"error: no network device found"]),
+    # NICs are numbered across kinds in PCI order: virtio-net eth0, the e1000 behind it eth1.
+    "virtio-then-e1000": simple(Q35, "nettest=lease nic=52:54:00:12:34:58", "ok",
+                                [r"nic eth0: pci \S+ via pci-modern", r"nic eth1: pci 0000:00:10\.0 via e1000,",
+                                 r"net: eth1 up: 10\.0\.2\.15"],
+                                extra=("-netdev", "user,id=n9", "-device",
+                                       "e1000,netdev=n9,mac=52:54:00:12:34:58,addr=0x10")),
     "dns": dns("image.netplant.test", "ok", [r"nettest: image\.netplant\.test is 192\.0\.2\.7"]),
     "dns-nxdomain": dns("missing.netplant.test", "dns", [r"error: dns: cannot resolve missing\.netplant\.test"]),
 }
