@@ -13,6 +13,8 @@
 
 #define USER_AGENT      "netplant/" NETPLANT_VERSION
 #define RESOLVE_MS      10000
+/* An If-Range validator (ETag or Last-Modified) this long or longer is not kept: no resume. */
+#define VALIDATOR_MAX   8192
 
 enum action { A_NONE, A_DONE, A_REDIRECT, A_RETRY, A_NEW_REQUEST, A_FAIL, A_STOP };
 
@@ -23,11 +25,12 @@ static struct {
     err_t err;
     uint64_t last_rx_ms;
     struct http_resp resp;
+    const struct http_get_opts *opts;
     struct url url;
     uint64_t offset;        /* image bytes handed to the sink */
     uint64_t req_offset;    /* where this request's Range starts */
     uint64_t total;
-    char validator[128];
+    char validator[VALIDATOR_MAX];
     bool judged, taking;
     enum action action;
     enum np_exit fail_status;
@@ -81,8 +84,10 @@ static void judge(void)
             hg.offset = 0;
             hg.skip = 0;    /* the sink starts over: nothing of old connections will be released */
             hg.total = http_total_length(&hg.resp);
+            /* A validator cut short would never match: a longer one means no resume. */
             const char *val = http_validator(&hg.resp);
-            np_strlcpy(hg.validator, val ? val : "", sizeof(hg.validator));
+            if (!val || np_strlcpy(hg.validator, val, sizeof(hg.validator)) >= sizeof(hg.validator))
+                hg.validator[0] = '\0';
         }
         if (hg.total != HTTP_LEN_UNKNOWN)
             log_info("http: %d from %s, %llu bytes from byte %llu, %llu ms after kernel entry\n", hg.resp.status,
@@ -231,27 +236,67 @@ static int conn_open(const struct http_get_opts *o)
     return 0;
 }
 
+/*
+ * Queues n bytes of the request, as lwIP's send buffer makes room (altcp_write takes at most
+ * 64 KiB - 1 at a time, and no more than the buffer holds): a request is as long as its URL.
+ */
+static int conn_write(const char *p, size_t n)
+{
+    uint64_t t0 = clock_ms();
+    while (n) {
+        if (!hg.pcb || hg.broken)
+            return -NP_EIO;
+        u16_t room = altcp_sndqueuelen(hg.pcb) < TCP_SND_QUEUELEN ? altcp_sndbuf(hg.pcb) : 0;
+        u16_t k = n < room ? (u16_t)n : room;
+        err_t e = k ? altcp_write(hg.pcb, p, k, TCP_WRITE_FLAG_COPY) : ERR_MEM;
+        if (e == ERR_OK) {
+            p += k;
+            n -= k;
+            t0 = clock_ms();
+            continue;
+        }
+        if (e != ERR_MEM)
+            return -NP_EIO;
+        altcp_output(hg.pcb);       /* send what is queued; its ACKs make room */
+        net_poll();
+        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0 || clock_ms() - t0 > hg.opts->idle_ms)
+            return -NP_EIO;
+    }
+    return 0;
+}
+
+/* Basic credentials (RFC 7617) when the URL carries userinfo; url_resolve kept them only for
+ * the server they were given for. */
+static const char *credentials(void)
+{
+    static char basic[URL_BASIC_MAX];
+    return url_basic_credentials(&hg.url, basic, sizeof(basic)) == 0 ? basic : NULL;
+}
+
 static int send_request(void)
 {
-    char req[2048], range[200] = "", host[URL_HOST_MAX + 8];
+    char host[URL_HOST_MAX + 8], range[64] = "";
     if (hg.url.port != 80)
         np_snprintf(host, sizeof(host), "%s:%u", hg.url.host, hg.url.port);
     else
         np_strlcpy(host, hg.url.host, sizeof(host));
     if (hg.req_offset)
-        np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\nIf-Range: %s\r\n",
-                    (unsigned long long)hg.req_offset, hg.validator);
-    int n = np_snprintf(req, sizeof(req),
-                        "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT "\r\n"
-                        "Accept: */*\r\n%sConnection: keep-alive\r\n\r\n", hg.url.path, host, range);
-    if (n <= 0 || (size_t)n >= sizeof(req))
-        return -NP_EOVERFLOW;
+        np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\nIf-Range: ", (unsigned long long)hg.req_offset);
+    const char *basic = credentials();
+    const char *const piece[] = {
+        "GET ", url_path(&hg.url), " HTTP/1.1\r\nHost: ", host, "\r\n",
+        basic ? "Authorization: Basic " : "", basic ? basic : "", basic ? "\r\n" : "",
+        "User-Agent: " USER_AGENT "\r\nAccept: */*\r\n",
+        range, hg.req_offset ? hg.validator : "", hg.req_offset ? "\r\n" : "",
+        "Connection: keep-alive\r\n\r\n",
+    };
     http_resp_init(&hg.resp, on_body, NULL);
     hg.judged = hg.taking = false;
     hg.action = A_NONE;
-    if (altcp_write(hg.pcb, req, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK || altcp_output(hg.pcb) != ERR_OK)
-        return -NP_EIO;
-    return 0;
+    for (size_t i = 0; i < sizeof(piece) / sizeof(piece[0]); i++)
+        if (conn_write(piece[i], NP_STRFN(strlen)(piece[i])))
+            return -NP_EIO;
+    return altcp_output(hg.pcb) == ERR_OK ? 0 : -NP_EIO;
 }
 
 /* Runs one exchange to its end: complete, refused, broken or stopped. */
@@ -266,6 +311,10 @@ static void exchange(const struct http_get_opts *o)
         }
         if (hg.action != A_NONE)
             break;
+        if (hg.resp.failed && hg.resp.fatal) {
+            fail(NP_EXIT_HTTP, hg.resp.error);  /* the same request would get the same answer */
+            break;
+        }
         if (hg.resp.complete && hg.taking) {
             hg.action = A_DONE;
             break;
@@ -311,18 +360,35 @@ static void plan_retry(void)
     }
 }
 
-static bool follow_redirect(const struct http_get_opts *o)
+/* "http://user:***@host:port/path": a URL for the console, its password masked. */
+static void log_url(const char *what, const struct url *u)
 {
-    struct url next;
+    log_info("http: %s http://%.*s%s%s%s:%u%s\n", what, (int)u->user_len, u->text,
+             url_has_password(u) ? ":***" : "", u->userinfo_len ? "@" : "", u->host, u->port, url_path(u));
+}
+
+/* Moves hg.url to the Location; *same: the same server (the connection may carry on). */
+static bool follow_redirect(const struct http_get_opts *o, bool *same)
+{
+    static struct url next;     /* 64 KiB: not on the stack */
+    static char why[96];
+    char what[32];
     if (++hg.res->redirects > o->max_redirects) {
         fail(NP_EXIT_HTTP, "too many redirects");
         return false;
     }
-    if (url_resolve(&hg.url, hg.resp.location, &next)) {
-        fail(NP_EXIT_HTTP, "a redirect to an unusable Location");
+    int err = url_resolve(&hg.url, hg.resp.location, &next);
+    if (err) {
+        np_snprintf(why, sizeof(why), "a redirect to an unusable Location: %s", url_strerror(err));
+        fail(NP_EXIT_HTTP, why);
         return false;
     }
-    log_info("http: %d redirect to http://%s:%u%s\n", hg.resp.status, next.host, next.port, next.path);
+    np_snprintf(what, sizeof(what), "%d redirect to", hg.resp.status);
+    log_url(what, &next);
+    if (hg.url.userinfo_len && !next.userinfo_len)
+        log_info("http: the credentials stay with %s:%u, not sent to %s:%u\n", hg.url.host, hg.url.port,
+                 next.host, next.port);
+    *same = NP_STRFN(strcmp)(hg.url.host, next.host) == 0 && hg.url.port == next.port;
     hg.url = next;
     return true;
 }
@@ -339,12 +405,12 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
     NP_STRFN(memset)(&hg, 0, sizeof(hg));
     NP_STRFN(memset)(res, 0, sizeof(*res));
     hg.sink = sink;
+    hg.opts = o;
     hg.res = res;
     hg.total = HTTP_LEN_UNKNOWN;
     int perr = url_parse(url, &hg.url);
     if (perr)
-        return result_fail(res, NP_EXIT_USAGE, perr == -NP_ENOTSUP ? "only http:// URLs are supported"
-                                                                    : "the URL is malformed");
+        return result_fail(res, NP_EXIT_USAGE, url_strerror(perr));   /* never retried */
     unsigned attempt = 0;
     bool reuse = false;
     for (;;) {
@@ -357,7 +423,6 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             exchange(o);
         else
             hg.action = A_RETRY, hg.why = "cannot connect";
-        struct url prev = hg.url;
         reuse = hg.action == A_REDIRECT && redirect_reusable(o);
         if (!reuse)
             conn_close();
@@ -375,17 +440,19 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             np_snprintf(msg, sizeof(msg), "%s: HTTP %d from %s", hg.why, hg.resp.status, hg.url.host);
             return result_fail(res, hg.fail_status, hg.resp.status ? msg : hg.why);
         }
-        case A_REDIRECT:
-            if (!follow_redirect(o)) {
+        case A_REDIRECT: {
+            bool same;
+            if (!follow_redirect(o, &same)) {
                 conn_close();
                 return result_fail(res, hg.fail_status, hg.why);
             }
-            if (reuse && (NP_STRFN(strcmp)(prev.host, hg.url.host) || prev.port != hg.url.port))
+            if (reuse && !same)
                 reuse = false, conn_close();    /* another server: a new connection */
             if (reuse)
                 log_info("http: reusing the connection to %s (keep-alive)\n", hg.url.host);
             hg.req_offset = 0;
             continue;
+        }
         default:
             break;
         }
