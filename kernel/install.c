@@ -15,6 +15,7 @@
 #include "kernel/sring.h"
 #include "kernel/string.h"
 #include "kernel/summary.h"
+#include "kernel/urlmask.h"
 #include "mbedtls/sha256.h"
 #include "net/http/http_get.h"
 #include "net/http/http_resp.h"
@@ -417,7 +418,8 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
     enum np_exit e = net_up(cl, bi);
     if (e != NP_EXIT_OK)
         return e;
-    log_info("install: %s onto disk %s (%llu MiB)\n", o.url, in.disk->name, (unsigned long long)(in.disk->size >> 20));
+    log_info("install: %s onto disk %s (%llu MiB)\n", urlmask_str(o.url), in.disk->name,
+             (unsigned long long)(in.disk->size >> 20));
     in.t0_us = in.last_progress_us = clock_us();
     const struct http_sink sink = { sink_begin, sink_data, sink_pump, NULL };
     struct http_get_result res;
