@@ -281,7 +281,8 @@ static int send_request(void)
     else
         np_strlcpy(host, hg.url.host, sizeof(host));
     if (hg.req_offset)
-        np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\nIf-Range: ", (unsigned long long)hg.req_offset);
+        np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\nIf-Range: ",
+                    (unsigned long long)hg.req_offset);
     const char *basic = credentials();
     const char *const piece[] = {
         "GET ", url_path(&hg.url), " HTTP/1.1\r\nHost: ", host, "\r\n",
@@ -436,7 +437,7 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             res->status = NP_EXIT_DISK;     /* the sink stopped it and reports why itself */
             return;
         case A_FAIL: {
-            char msg[160];
+            char msg[URL_HOST_MAX + 256];   /* a whole host name and the reason */
             np_snprintf(msg, sizeof(msg), "%s: HTTP %d from %s", hg.why, hg.resp.status, hg.url.host);
             return result_fail(res, hg.fail_status, hg.resp.status ? msg : hg.why);
         }
@@ -460,7 +461,7 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
         if (hg.action == A_RETRY)
             log_progress_break();
         if (++attempt > o->retries) {
-            char msg[160];
+            char msg[URL_HOST_MAX + 256];   /* a whole host name and the reason */
             np_snprintf(msg, sizeof(msg), "giving up after %u attempts: %s", attempt, hg.why ? hg.why : "failed");
             /* Never connected: the server is unreachable. Mid-body: the body stayed short. */
             return result_fail(res, err ? NP_EXIT_CONNECT : hg.taking ? NP_EXIT_SHORT : NP_EXIT_HTTP, msg);

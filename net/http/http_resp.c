@@ -212,7 +212,8 @@ static int on_headers_complete(http_parser *p)
     r->content_length = !r->chunked && (p->flags & F_CONTENTLENGTH) ? p->content_length : HTTP_LEN_UNKNOWN;
     r->keep_alive = http_should_keep_alive(p) && !r->no_reuse;
     r->headers_done = true;
-    return 0;
+    /* 204 and 304 end at their head, whatever Content-Length says (RFC 9112 6.3 item 1). */
+    return r->status == 204 || r->status == 304;
 }
 
 static int on_body(http_parser *p, const char *at, size_t len)

@@ -35,7 +35,7 @@ static int hex_value(char c)
     return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* The next byte of percent-encoded s[*i, n) (RFC 3986 2.1): 0-255, -1 at the end, -2 if malformed. */
+/* The next byte of percent-encoded s[*i, n) (RFC 3986 2.1): 0-255; -1 at the end; -2: malformed. */
 static int pct_next(const char *s, size_t n, size_t *i)
 {
     if (*i >= n)

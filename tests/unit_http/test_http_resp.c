@@ -519,6 +519,24 @@ static void test_no_body_status(void)
     feed_whole(&u, b, strlen(b), false);
     CHECK(u.r.complete && !u.r.failed);
     CHECK_EQ_I64(u.r.status, 304);
+
+    /*
+     * ... even with a Content-Length (RFC 9112 6.3 item 1: a 304's is the image's): those
+     * bytes are the next response's, not a body. http-parser read them as one.
+     */
+    const char *c = "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n";
+    const char *d = "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\nETag: \"x\"\r\n\r\n";
+    static char m[256];
+    snprintf(m, sizeof(m), "%sHTTP/1.1 200 OK\r\n\r\n", c);
+    feed_whole(&u, m, strlen(m), false);
+    CHECK(u.r.complete && !u.r.failed);
+    CHECK_EQ_U64(u.consumed, strlen(c));
+    CHECK_EQ_U64(u.s.len, 0);
+    snprintf(m, sizeof(m), "%sabcde", d);
+    feed_whole(&u, m, strlen(m), false);
+    CHECK(u.r.complete && !u.r.failed);
+    CHECK_EQ_U64(u.consumed, strlen(d));
+    CHECK_EQ_U64(u.s.len, 0);
 }
 
 /*

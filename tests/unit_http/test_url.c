@@ -162,7 +162,8 @@ static void test_parse_presigned(void)
 {
     static char s[16384], want[12000];
     static struct url u;
-    int n = snprintf(s, sizeof(s), "http://bucket.s3.example:9000/images/disk.raw?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+    int n = snprintf(s, sizeof(s), "http://bucket.s3.example:9000/images/disk.raw"
+                     "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
                      "&X-Amz-Credential=AKIAEXAMPLE%%2F20240101%%2Fus-east-1%%2Fs3%%2Faws4_request"
                      "&X-Amz-Date=20240101T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host"
                      "&X-Amz-Security-Token=");
