@@ -39,7 +39,7 @@ enum lease_event lease_event_of(uint8_t from, uint8_t to, bool expired)
         /* Out of the lease states: lwIP dropped the address and starts over with DISCOVER. */
         if (!holds_lease(from))
             return LEASE_NONE;
-        return expired ? LEASE_EXPIRED : LEASE_REFUSED;
+        return expired ? LEASE_EXPIRED : from == DHCP_STATE_REBOOTING ? LEASE_UNCONFIRMED : LEASE_REFUSED;
     }
 }
 
@@ -75,8 +75,12 @@ static void log_event(enum lease_event ev, const struct dhcp *d, const struct le
                  addr, into_s);
         break;
     case LEASE_REFUSED:
-        log_warn("dhcp: lease of %s lost after %u s: the server refused it (DHCPNAK) or none confirmed it; "
-                 "asking for a new one\n", addr, into_s);
+        log_warn("dhcp: lease of %s lost after %u s: the server refused it (DHCPNAK); asking for a new one\n",
+                 addr, into_s);
+        break;
+    case LEASE_UNCONFIRMED:
+        log_warn("dhcp: lease of %s lost: no server confirmed it after the link came back; asking for a new one\n",
+                 addr);
         break;
     case LEASE_NONE: break;
     }
@@ -96,6 +100,6 @@ enum lease_event lease_watch_poll(struct lease_watch *w, struct netif *netif, ui
         w->lease_s = d->offered_t0_lease;
         w->addr = d->offered_ip_addr;
     }
-    log_event(ev, d, w, (unsigned)(into_ms / 1000));
+    log_event(ev, d, w, (unsigned)((into_ms + 500) / 1000));
     return ev;
 }

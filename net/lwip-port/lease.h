@@ -20,7 +20,8 @@ enum lease_event {
     LEASE_CONFIRMING,   /* the link came back: asking whether the lease still holds */
     LEASE_RENEWED,      /* an ACK while renewing, rebinding or confirming */
     LEASE_EXPIRED,      /* lost: its time ran out */
-    LEASE_REFUSED,      /* lost before its end: a DHCPNAK, or nobody confirmed it */
+    LEASE_REFUSED,      /* lost before its end: a DHCPNAK to a renewal or rebind */
+    LEASE_UNCONFIRMED,  /* lost after the link came back: a DHCPNAK, or no answer */
 };
 
 struct lease_watch {
