@@ -86,11 +86,9 @@ static void log_event(enum lease_event ev, const struct dhcp *d, const struct le
     }
 }
 
-enum lease_event lease_watch_poll(struct lease_watch *w, struct netif *netif, uint64_t now_ms)
+/* One step of the watch: lwIP's DHCP client is now in d->state. */
+static enum lease_event watch_step(struct lease_watch *w, const struct dhcp *d, uint64_t now_ms)
 {
-    const struct dhcp *d = netif_dhcp_data(netif);
-    if (!d || d->state == w->state)
-        return LEASE_NONE;
     uint64_t into_ms = now_ms - w->bound_ms;
     bool expired = w->lease_s != LEASE_INFINITE && into_ms + TICK_SLACK_MS >= (uint64_t)w->lease_s * 1000;
     enum lease_event ev = lease_event_of(w->state, d->state, expired);
@@ -102,4 +100,20 @@ enum lease_event lease_watch_poll(struct lease_watch *w, struct netif *netif, ui
     }
     log_event(ev, d, w, (unsigned)((into_ms + 500) / 1000));
     return ev;
+}
+
+enum lease_event lease_watch_poll(struct lease_watch *w, struct netif *netif, uint64_t now_ms)
+{
+    const struct dhcp *d = netif_dhcp_data(netif);
+    if (!d || d->state == w->state)
+        return LEASE_NONE;
+    return watch_step(w, d, now_ms);
+}
+
+enum lease_event lease_watch_addr_changed(struct lease_watch *w, struct netif *netif, uint64_t now_ms)
+{
+    const struct dhcp *d = netif_dhcp_data(netif);
+    if (!d || !ip4_addr_isany(netif_ip4_addr(netif)) || !holds_lease(w->state) || d->state == w->state)
+        return LEASE_NONE;
+    return watch_step(w, d, now_ms);    /* lwIP left the lease states before it dropped the address */
 }

@@ -40,4 +40,11 @@ enum lease_event lease_event_of(uint8_t from, uint8_t to, bool expired);
 /* Looks at netif's DHCP client; logs a line when its lease changed. Returns the event. */
 enum lease_event lease_watch_poll(struct lease_watch *w, struct netif *netif, uint64_t now_ms);
 
+/*
+ * For netif's status callback (its address changed). A NAK or an expiry takes the address at
+ * once, and the next lease may be bound before the next poll: the loss is said here, when the
+ * address goes. Returns the event.
+ */
+enum lease_event lease_watch_addr_changed(struct lease_watch *w, struct netif *netif, uint64_t now_ms);
+
 #endif

@@ -44,6 +44,13 @@ void net_poll(void)
         lease_watch_poll(&lease, &nif, clock_ms());     /* renewals and losses get a line each */
 }
 
+/* lwIP's status callback: the address changed (a lost lease takes it at once). */
+static void on_status(struct netif *n)
+{
+    if (source == SRC_DHCP)
+        lease_watch_addr_changed(&lease, n, clock_ms());
+}
+
 static const char *nic_name(void)
 {
     return ((struct netdev *)nif.state)->name;
@@ -172,6 +179,7 @@ static enum np_exit config_dhcp(const struct cmdline *cl)
     }
     lease_wait_s = secs;
     source = SRC_DHCP;
+    netif_set_status_callback(&nif, on_status);
     dhcp_start(&nif);
     uint64_t t0 = clock_ms();
     while (!dhcp_supplied_address(&nif)) {

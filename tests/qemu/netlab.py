@@ -104,6 +104,8 @@ class NetLab:
         """nginx on SERVER:port serving root, each response throttled to rate (e.g. "96k")."""
         prefix = os.path.join(self.workdir, "nginx")
         os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
+        if os.path.exists(self.access_log):
+            os.remove(self.access_log)      # an earlier run's requests are not this run's
         temps = "".join(f"  {k}_temp_path {prefix}/tmp/{k};\n" for k in
                         ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         throttle = f"    limit_rate {rate};\n" if rate else ""
