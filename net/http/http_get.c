@@ -239,10 +239,13 @@ static int idle_wait(uint32_t ms)
 static int conn_open(const struct http_get_opts *o)
 {
     ip_addr_t ip;
-    int err = net_resolve(hg.url.host, &ip, RESOLVE_MS);
-    if (err) {
-        log_err("error: dns: cannot resolve %s: %s\n", hg.url.host, np_strerror(err));
-        return -NP_ENOENT;
+    /* No DNS server, no such name, no route, no lease: the network says which, once; no retry. */
+    enum np_exit why = net_resolve(hg.url.host, &ip, RESOLVE_MS);
+    if (why == NP_EXIT_OK)
+        why = net_route_check(&ip);
+    if (why != NP_EXIT_OK) {
+        hg.fail_status = why;
+        return -NP_EHOSTUNREACH;
     }
     hg.broken = hg.remote_closed = hg.connected = false;
     hg.pcb = altcp_new(NULL);
@@ -506,8 +509,10 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
         hg.answered = hg.taking = false;
         int err = reuse ? 0 : conn_open(o);
         bool connected = !err;
-        if (err == -NP_ENOENT)
-            return result_fail(res, NP_EXIT_DNS, "no address for the server");
+        if (err == -NP_EHOSTUNREACH) {
+            res->status = hg.fail_status;   /* conn_open's error line named the cause */
+            return;
+        }
         if (!err && (err = send_request()) != 0)
             conn_close();
         if (!err)

@@ -5,12 +5,14 @@
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/netdev.h"
+#include "kernel/printf.h"
 #include "kernel/string.h"
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/timeouts.h"
 #include "net/lwip-port/dhcp_ack.h"
+#include "net/lwip-port/lease.h"
 #include "net/lwip-port/netcfg.h"
 #include "net/lwip-port/netif_glue.h"
 
@@ -18,16 +20,40 @@
 #define DHCP_TIMEOUT_S      30
 #define ACK_MIN_LEASE_S     600     /* a boot loader's lease shorter than this: ask again */
 #define POLL_BUDGET         64
+/*
+ * lwIP gives up on a silent DNS server after about 7 s (DNS_MAX_RETRIES 4: it waits 1, 1, 2
+ * and 3 s); a server's "no such name" comes long before that.
+ */
+#define DNS_SILENT_MS       6000
+
+enum net_source { SRC_STATIC, SRC_LOADER_ACK, SRC_DHCP };
 
 static struct netif nif;
 static bool nif_added;
 static bool net_is_up;      /* net_up succeeded: config= and the job share one bring-up */
+static enum net_source source;
+static uint64_t lease_wait_s = DHCP_TIMEOUT_S;  /* dhcp_timeout=: for the first lease and any later one */
+static struct lease_watch lease;
 
 void net_poll(void)
 {
     if (nif_added)
         netif_glue_poll(&nif, POLL_BUDGET);
     sys_check_timeouts();
+    if (source == SRC_DHCP && nif_added)
+        lease_watch_poll(&lease, &nif, clock_ms());     /* renewals and losses get a line each */
+}
+
+/* lwIP's status callback: the address changed (a lost lease takes it at once). */
+static void on_status(struct netif *n)
+{
+    if (source == SRC_DHCP)
+        lease_watch_addr_changed(&lease, n, clock_ms());
+}
+
+static const char *nic_name(void)
+{
+    return ((struct netdev *)nif.state)->name;
 }
 
 static bool str_ieq(const char *a, const char *b)
@@ -151,6 +177,9 @@ static enum np_exit config_dhcp(const struct cmdline *cl)
         log_err("error: dhcp_timeout=%s: want seconds, 1 to 3600\n", t);
         return NP_EXIT_USAGE;
     }
+    lease_wait_s = secs;
+    source = SRC_DHCP;
+    netif_set_status_callback(&nif, on_status);
     dhcp_start(&nif);
     uint64_t t0 = clock_ms();
     while (!dhcp_supplied_address(&nif)) {
@@ -210,8 +239,10 @@ enum np_exit net_up(const struct cmdline *cl, const struct boot_info *bi)
         if (config_static(cl))
             return NP_EXIT_USAGE;
         how = "static";
+        source = SRC_STATIC;
     } else if (config_from_ack(bi, d)) {
         how = "boot loader's DHCP ACK";
+        source = SRC_LOADER_ACK;
     } else {
         enum np_exit e = config_dhcp(cl);
         if (e != NP_EXIT_OK)
@@ -246,24 +277,124 @@ static void resolve_cb(const char *name, const ip_addr_t *ip, void *arg)
     }
 }
 
-int net_resolve(const char *name, ip_addr_t *out, uint32_t timeout_ms)
+/* Where the missing gateway or DNS server should have come from, for the error line. */
+static const char *config_gap(const char *what)
+{
+    static char buf[80];
+    const char *from = source == SRC_STATIC ? "the command line" : source == SRC_LOADER_ACK ?
+                       "the boot loader's DHCP ACK" : "the DHCP lease";
+    np_snprintf(buf, sizeof(buf), "%s gave no %s", from, what);
+    return buf;
+}
+
+/* Packets to ip can leave the NIC: ip is on its network (or a broadcast), or there is a gateway. */
+static bool routable(const ip4_addr_t *ip)
+{
+    return ip4_addr_netcmp(ip, netif_ip4_addr(&nif), netif_ip4_netmask(&nif)) ||
+           ip4_addr_isbroadcast(ip, &nif) || !ip4_addr_isany(netif_ip4_gw(&nif));
+}
+
+static void log_no_route(const char *what, const ip4_addr_t *ip)
+{
+    char dst[IP4ADDR_STRLEN_MAX], net[IP4ADDR_STRLEN_MAX];
+    ip4_addr_t n;
+    ip4_addr_get_network(&n, netif_ip4_addr(&nif), netif_ip4_netmask(&nif));
+    ip4addr_ntoa_r(ip, dst, sizeof(dst));
+    ip4addr_ntoa_r(&n, net, sizeof(net));
+    log_err("error: net: no route to %s%s: it is outside %s's network %s/%d and there is no gateway (%s)\n",
+            what, dst, nic_name(), net, __builtin_popcount(ip4_addr_get_u32(netif_ip4_netmask(&nif))),
+            config_gap("router"));
+}
+
+/*
+ * A lease lost while netplant runs (expired, refused) leaves the NIC without an address while
+ * lwIP asks for a new one: wait for it as long as for the first one.
+ */
+static enum np_exit wait_address(void)
+{
+    if (!ip4_addr_isany(netif_ip4_addr(&nif)) || source != SRC_DHCP)
+        return NP_EXIT_OK;
+    log_info("net: %s has no address since its lease was lost; waiting up to %llu s for a new one\n",
+             nic_name(), (unsigned long long)lease_wait_s);
+    uint64_t t0 = clock_ms();
+    while (!dhcp_supplied_address(&nif)) {
+        if (clock_ms() - t0 > lease_wait_s * 1000) {
+            log_err("error: dhcp: %s lost its lease and got no new one within %llu s\n", nic_name(),
+                    (unsigned long long)lease_wait_s);
+            return NP_EXIT_DHCP;
+        }
+        net_poll();
+    }
+    return NP_EXIT_OK;
+}
+
+enum np_exit net_route_check(const ip_addr_t *ip)
+{
+    enum np_exit e = wait_address();
+    if (e != NP_EXIT_OK)
+        return e;
+    if (routable(ip_2_ip4(ip)))
+        return NP_EXIT_OK;
+    log_no_route("", ip_2_ip4(ip));
+    return NP_EXIT_NOROUTE;
+}
+
+/* The DNS server lwIP will ask first, when there is one we can reach; NP_EXIT_OK or why not. */
+static enum np_exit dns_server_check(const char *name, ip_addr_t *first)
+{
+    const ip_addr_t *unroutable = NULL;
+    for (u8_t i = 0; i < DNS_MAX_SERVERS; i++) {
+        const ip_addr_t *s = dns_getserver(i);
+        if (ip_addr_isany(s))
+            continue;
+        if (routable(ip_2_ip4(s))) {
+            *first = *s;
+            return NP_EXIT_OK;
+        }
+        unroutable = unroutable ? unroutable : s;
+    }
+    if (!unroutable) {
+        log_err("error: dns: cannot resolve %s: no DNS server (%s; give dns=)\n", name, config_gap("DNS server"));
+        return NP_EXIT_DNS;
+    }
+    log_no_route("the DNS server ", ip_2_ip4(unroutable));
+    return NP_EXIT_NOROUTE;
+}
+
+enum np_exit net_resolve(const char *name, ip_addr_t *out, uint32_t timeout_ms)
 {
     if (ipaddr_aton(name, out))
-        return 0;
+        return NP_EXIT_OK;
+    ip_addr_t server;
+    enum np_exit e = wait_address();
+    if (e == NP_EXIT_OK)
+        e = dns_server_check(name, &server);
+    if (e != NP_EXIT_OK)
+        return e;
     resolving.tag++;
     resolving.done = resolving.found = false;
-    err_t e = dns_gethostbyname(name, out, resolve_cb, (void *)resolving.tag);
-    if (e == ERR_OK)
-        return 0;
-    if (e != ERR_INPROGRESS)
-        return -NP_EINVAL;
     uint64_t t0 = clock_ms();
+    err_t err = dns_gethostbyname(name, out, resolve_cb, (void *)resolving.tag);
+    if (err == ERR_OK)
+        return NP_EXIT_OK;
+    if (err != ERR_INPROGRESS) {
+        log_err("error: dns: cannot resolve %s: not a name that can be looked up\n", name);
+        return NP_EXIT_DNS;
+    }
     while (!resolving.done && clock_ms() - t0 < timeout_ms)
         net_poll();
-    if (!resolving.done)
-        return -NP_ETIMEDOUT;
-    if (!resolving.found)
-        return -NP_ENOENT;
+    char srv[IP4ADDR_STRLEN_MAX];
+    ip4addr_ntoa_r(ip_2_ip4(&server), srv, sizeof(srv));
+    if (!resolving.done || (!resolving.found && clock_ms() - t0 >= DNS_SILENT_MS)) {
+        log_err("error: dns: cannot resolve %s: the DNS server %s did not answer within %llu s\n", name, srv,
+                (unsigned long long)((clock_ms() - t0 + 999) / 1000));
+        return NP_EXIT_DNS;
+    }
+    if (!resolving.found) {
+        log_err("error: dns: cannot resolve %s: no such name (the DNS server %s has no address for it)\n",
+                name, srv);
+        return NP_EXIT_DNS;
+    }
     *out = resolving.addr;
-    return 0;
+    return NP_EXIT_OK;
 }

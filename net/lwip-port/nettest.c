@@ -175,12 +175,9 @@ static enum np_exit nt_serve(enum nt_mode mode, uint16_t port)
 static enum np_exit nt_resolve(const char *name)
 {
     ip_addr_t a;
-    int err = net_resolve(name, &a, RESOLVE_TIMEOUT_MS);
-    if (err) {
-        log_err("error: dns: cannot resolve %s: %s\n", name,
-                err == -NP_ETIMEDOUT ? "no answer" : "no such name, or no server answered");
-        return NP_EXIT_DNS;
-    }
+    enum np_exit e = net_resolve(name, &a, RESOLVE_TIMEOUT_MS);
+    if (e != NP_EXIT_OK)
+        return e;   /* net_resolve said why */
     log_info("nettest: %s is %s\n", name, ipaddr_ntoa(&a));
     return NP_EXIT_OK;
 }
