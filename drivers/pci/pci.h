@@ -81,6 +81,36 @@ struct pci_ecam {
 /* Parses an MCFG table of len bytes (header included); returns the count or < 0. */
 int pci_mcfg_parse(const uint8_t *mcfg, size_t len, struct pci_ecam *out, unsigned max);
 
+/* Buses start..end of one segment, which enumeration covers (an MCFG range, or 0-255 on CF8). */
+struct pci_bus_range {
+    uint16_t seg;
+    uint8_t start_bus, end_bus;
+};
+
+#define PCI_MAX_SEGMENTS PCI_MAX_ECAM
+
+/* Enumeration over a config-read callback (pci_enum.c), so the host tests can fake it. */
+struct pci_enum {
+    /* Filled by the caller. */
+    uint32_t (*read32)(void *ctx, const struct pci_addr *a, uint16_t off);  /* off 4-aligned */
+    void (*found)(void *ctx, const struct pci_addr *a);     /* once per function */
+    void (*root)(void *ctx, uint16_t seg, uint8_t bus);     /* once per root bus; may be NULL */
+    void *ctx;
+    /* Results, and what the walk keeps. */
+    unsigned nroots, nfunctions;
+    unsigned nsegs;
+    uint16_t seg[PCI_MAX_SEGMENTS];
+    uint8_t bus_seen[PCI_MAX_SEGMENTS][256 / 8];
+};
+
+/*
+ * Calls found() once for every function: first the tree below each range's first bus, through
+ * bridges' secondary buses (nesting at most 16 deep), then the tree of every other bus of the
+ * ranges that nothing reached but that answers: a root bus only ACPI describes (QEMU's pxb,
+ * a second socket's host bridge). Each bus is scanned once, whatever its bridges claim.
+ */
+void pci_enumerate(struct pci_enum *e, const struct pci_bus_range *ranges, unsigned n);
+
 /* BAR decoding from the value read and the value read back after writing all ones. */
 void pci_bar_decode(uint32_t lo, uint32_t lo_sized, uint32_t hi, uint32_t hi_sized,
                     struct pci_bar *bar);

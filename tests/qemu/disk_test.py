@@ -10,6 +10,7 @@ import array
 import os
 import random
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -23,7 +24,11 @@ EXIT = {"ok": 0, "usage": 1, "disk": 6, "verify": 7}
 Q35 = dict(machine="q35", kernel="netplant.elf")
 PC = dict(machine="pc", kernel="netplant.elf")
 MICROVM = dict(machine="microvm,acpi=off", kernel="netplant-pvh.elf")
+Q35_UEFI = dict(machine="q35", kernel="netplant.elf", uefi=True)
 MODERN = "virtio-blk-pci,disable-legacy=on"
+# Root buses that no bridge leads to, only ACPI describes (libvirt's NUMA placement).
+PXB_PCIE = ("-device", "pxb-pcie,id=pxb1,bus_nr=32", "-device", "pcie-root-port,id=rp1,bus=pxb1,chassis=1")
+PXB_PC = ("-device", "pxb,id=pxb1,bus_nr=32")
 
 
 def disk(device, serial=None, written=True, extra="", drive_extra=""):
@@ -66,6 +71,13 @@ CASES = {
     "two-disks-by-pci": case(PC, [disk("virtio-blk-pci,disable-modern=on,addr=0x5", written=False),
                                   disk("virtio-blk-pci,disable-modern=on,addr=0x6")],
                              RANGE + " disk=00:06.0"),
+    # A second root bus, as SeaBIOS (and, on UEFI, OVMF) numbers it: through ECAM and CF8.
+    "pxb-pcie-q35": case(Q35, [disk(MODERN + ",bus=rp1")], RANGE, qemu_extra=PXB_PCIE,
+                         expect=(r"disk vda: pci 0000:21:00\.0 via pci-modern", r"on 2 root buses via ECAM")),
+    "pxb-pcie-q35-uefi": case(Q35_UEFI, [disk(MODERN + ",bus=rp1")], RANGE, qemu_extra=PXB_PCIE,
+                              expect=(r"disk vda: pci 0000:21:00\.0 via pci-modern", r"on 2 root buses via ECAM")),
+    "pxb-pc": case(PC, [disk("virtio-blk-pci,disable-modern=on,bus=pxb1,addr=3")], RANGE, qemu_extra=PXB_PC,
+                   expect=(r"disk vda: pci 0000:21:03\.0 via pci-legacy", r"on 2 root buses via ports CF8/CFC")),
 }
 
 
@@ -90,7 +102,7 @@ def parse_range(spec):
 
 def qemu_argv(args, c, images):
     vm = c["vm"]
-    argv = qemu.base_args(vm["machine"], "128M") + c["qemu_extra"]
+    argv = qemu.base_args(vm["machine"], "256M" if vm.get("uefi") else "128M") + c["qemu_extra"]
     for i, (d, path) in enumerate(zip(c["disks"], images)):
         drive = f"if=none,id=d{i},format=raw,file={path}"
         argv += ["-drive", drive + ("," + d["drive_extra"] if d["drive_extra"] else "")]
@@ -98,9 +110,14 @@ def qemu_argv(args, c, images):
         dev += f",serial={d['serial']}" if d["serial"] else ""
         dev += f",{d['extra']}" if d["extra"] else ""
         argv += ["-device", dev]
-    argv += ["-kernel", os.path.join(args.kernel_dir, vm["kernel"]),
-             "-append", f"qemu_exit=on disktest={c['cmdline']}"]
-    return argv
+    cmdline = f"qemu_exit=on disktest={c['cmdline']}"
+    if vm.get("uefi"):  # OVMF loads no Multiboot kernel: GRUB from an ISO does
+        iso = os.path.join(args.workdir, "netplant.iso")
+        subprocess.run([os.path.join(args.source_dir, "tools", "mkiso"), "--kernel",
+                        os.path.join(args.kernel_dir, vm["kernel"]), "--out", iso, "--timeout", "0",
+                        "--cmdline", cmdline], check=True, stdout=subprocess.DEVNULL)
+        return argv + qemu.uefi_args(args.workdir) + ["-cdrom", iso]
+    return argv + ["-kernel", os.path.join(args.kernel_dir, vm["kernel"]), "-append", cmdline]
 
 
 def check_disk(path, seed, written, rng):
