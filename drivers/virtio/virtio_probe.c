@@ -62,8 +62,9 @@ static void virtio_bind(struct virtio_slot *s)
         return;
     }
     if (err)
-        log_err("error: virtio: %s: %s device via %s failed to start: %s\n", s->dev.name,
-                type_name(s->dev.device_id), s->dev.ops->name, np_strerror(err));
+        log_err("error: virtio: %s: %s device via %s failed to start: %s%s%s\n", s->dev.name,
+                type_name(s->dev.device_id), s->dev.ops->name, np_strerror(err),
+                s->dev.why[0] ? ": " : "", s->dev.why);
     else
         n_slots++;
 }

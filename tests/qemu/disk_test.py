@@ -71,6 +71,12 @@ CASES = {
     "two-disks-by-pci": case(PC, [disk("virtio-blk-pci,disable-modern=on,addr=0x5", written=False),
                                   disk("virtio-blk-pci,disable-modern=on,addr=0x6")],
                              RANGE + " disk=00:06.0"),
+    # iommu_platform=on (libvirt's <driver iommu='on'/>): the device requires ACCESS_PLATFORM.
+    "iommu-platform-q35": case(Q35, [disk(MODERN + ",iommu_platform=on")], RANGE, expect=(r"via pci-modern",)),
+    "iommu-platform-vtd": case(Q35, [disk(MODERN + ",iommu_platform=on")], RANGE, expect=(r"via pci-modern",),
+                               qemu_extra=("-device", "intel-iommu")),    # a vIOMMU nobody turns on
+    "iommu-platform-mmio2": case(MICROVM, [disk("virtio-blk-device,iommu_platform=on")], RANGE,
+                                 expect=(r"via mmio-v2",), qemu_extra=("-global", "virtio-mmio.force-legacy=false")),
     # A second root bus, as SeaBIOS (and, on UEFI, OVMF) numbers it: through ECAM and CF8.
     "pxb-pcie-q35": case(Q35, [disk(MODERN + ",bus=rp1")], RANGE, qemu_extra=PXB_PCIE,
                          expect=(r"disk vda: pci 0000:21:00\.0 via pci-modern", r"on 2 root buses via ECAM")),

@@ -254,6 +254,8 @@ CASES = {
                                   extra=("-global", "virtio-mmio.force-legacy=false")),
     "static": simple(Q35, "nettest=lease ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3", "ok",
                      [LEASE.replace(r"(\w[^)]*)", "static")]),
+    "iommu-platform": simple(("q35", "netplant.elf", Q35[2] + ",iommu_platform=on"), "nettest=lease", "ok",
+                             [LEASE, r"via pci-modern"]),
     "second-nic": simple(Q35, "nettest=lease nic=52:54:00:12:34:57", "ok",
                          [r"net: eth1 up: 10\.0\.2\.15"], netdevs=("user", "user")),
     "no-dhcp-server": simple(Q35, "nettest=lease dhcp_timeout=3", "dhcp",
