@@ -1,11 +1,13 @@
 #include "kernel/exit.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
 #include "kernel/console.h"
 #include "kernel/printf.h"
+#include "kernel/summary.h"
 
 void abort(void);
 void np_assert_fail(const char *expr, const char *file, int line);
@@ -13,6 +15,7 @@ void np_assert_fail(const char *expr, const char *file, int line);
 static uint16_t qemu_exit_port;
 static enum np_then then_ok = NP_THEN_REBOOT;
 static enum np_then then_error = NP_THEN_HALT;
+static bool result_printed;
 
 void np_exit_configure(uint16_t qemu_port, enum np_then on_ok, enum np_then on_error)
 {
@@ -29,8 +32,20 @@ void np_finish_now(enum np_exit status)
     power_halt();
 }
 
+void np_result_line(const char *line)
+{
+    log_printf(LOG_INFO, "%s\n", line);
+    result_printed = true;
+}
+
 void np_finish(enum np_exit status)
 {
+    if (!result_printed) {
+        /* No job printed its own (a failure before it could, or one with no figures). */
+        char line[160];
+        summary_format(line, sizeof(line), status, 0, NULL, 0, NULL);
+        np_result_line(line);
+    }
     enum np_then then = status == NP_EXIT_OK ? then_ok : then_error;
     log_printf(LOG_INFO, "exit: status=%d (%s), then %s\n", (int)status, np_exit_name(status),
                np_then_name(then));

@@ -41,7 +41,14 @@ int np_then_parse(const char *s, enum np_then *out);
 /* What np_finish does after a success and after a failure; 0 port = no QEMU exit. */
 void np_exit_configure(uint16_t qemu_port, enum np_then on_ok, enum np_then on_error);
 
-/* Prints the outcome, exits QEMU when asked, then reboots, powers off or halts. */
+/*
+ * Prints the run's one machine-readable result line (kernel/summary.h), a job's own with its
+ * figures. np_finish prints a plain one for the status when no job did, so every run that
+ * ends through it ends with exactly one `result=` line.
+ */
+void np_result_line(const char *line);
+
+/* Prints the result line if still due and the outcome, exits QEMU when asked, then reboots, powers off or halts. */
 __attribute__((noreturn)) void np_finish(enum np_exit status);
 /* The same without console output or power actions: for faults inside the fault path. */
 __attribute__((noreturn)) void np_finish_now(enum np_exit status);

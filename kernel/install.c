@@ -15,6 +15,7 @@
 #include "kernel/sring.h"
 #include "kernel/string.h"
 #include "kernel/summary.h"
+#include "kernel/undriven.h"
 #include "mbedtls/sha256.h"
 #include "net/http/http_get.h"
 #include "net/http/http_resp.h"
@@ -43,7 +44,7 @@ static struct {
     uint64_t ring_credited; /* of those, how many TCP was told it may send again */
     mbedtls_sha256_context sha;
     enum np_exit status;    /* set by the sink when it refuses; 0 otherwise */
-    char error[160];
+    char error[320];
     uint64_t t0_us, last_progress_us, last_done_us;
 } in;
 
@@ -254,6 +255,15 @@ static int sink_data(void *ctx, const uint8_t *p, size_t len, const char **why)
     return 0;
 }
 
+/* disk= named nothing usable: say what it names when that is a device netplant does not drive. */
+static void disk_spec_error(const char *spec, char *buf, size_t size)
+{
+    const struct undriven *u = undriven_find(DEV_DISK, spec);
+    int n = np_snprintf(buf, size, u ? "disk=%s: " : "disk=%s matches no single disk", spec);
+    if (u && n > 0 && (size_t)n < size)
+        undriven_format(u, buf + n, size - (size_t)n);
+}
+
 static int setup(const struct cmdline *cl)
 {
     const char *spec = cmdline_get(cl, "disk");
@@ -261,9 +271,10 @@ static int setup(const struct cmdline *cl)
     int err = blkdev_select(blkdev_all(), blkdev_count(), spec, &i);
     if (err == -NP_EINVAL)
         np_snprintf(in.error, sizeof(in.error), "%u disks found; say which one to write with disk=", blkdev_count());
+    else if (err == -NP_ENODEV)
+        undriven_explain(DEV_DISK, in.error, sizeof(in.error));
     else if (err)
-        np_snprintf(in.error, sizeof(in.error), spec ? "disk=%s matches no single disk" : "no disk found",
-                    spec ? spec : "");
+        disk_spec_error(spec, in.error, sizeof(in.error));
     if (err)
         return -1;
     in.disk = blkdev_get(i);
@@ -370,8 +381,9 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
 static void summary(enum np_exit status, const uint8_t digest[32])
 {
     char line[200];
-    summary_format(line, sizeof(line), status, in.pos, digest, clock_us() - in.t0_us, in.disk ? in.disk->name : NULL);
-    log_info("%s\n", line);
+    uint64_t us = in.t0_us ? clock_us() - in.t0_us : 0;
+    summary_format(line, sizeof(line), status, in.pos, digest, us, in.disk ? in.disk->name : NULL);
+    np_result_line(line);
 }
 
 static enum np_exit fail_with(enum np_exit status)
@@ -416,7 +428,7 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
         return fail_with(NP_EXIT_DISK);
     enum np_exit e = net_up(cl, bi);
     if (e != NP_EXIT_OK)
-        return e;
+        return fail_with(e);    /* net_up said why; the summary still names the disk */
     log_info("install: %s onto disk %s (%llu MiB)\n", o.url, in.disk->name, (unsigned long long)(in.disk->size >> 20));
     in.t0_us = in.last_progress_us = clock_us();
     const struct http_sink sink = { sink_begin, sink_data, sink_pump, NULL };

@@ -213,6 +213,19 @@ void pci_enable(struct pci_dev *d, bool io, bool mem)
     pci_write16(&d->addr, PCI_COMMAND, cmd);
 }
 
+void pci_note_undriven(void)
+{
+    for (unsigned i = 0; i < n_devices; i++) {
+        const struct pci_dev *d = &devices[i];
+        const struct pci_id *id = d->claimed ? NULL : pci_id_lookup(d->vendor, d->device, d->class_rev >> 8);
+        char bdf[16];
+        if (!id)
+            continue;
+        pci_addr_format(&d->addr, bdf, sizeof(bdf));
+        undriven_add(id->kind, bdf, id->what, NULL);
+    }
+}
+
 static uint8_t pci_dev_read8(void *ctx, uint16_t off)
 {
     return pci_read8(&((struct pci_dev *)ctx)->addr, off);

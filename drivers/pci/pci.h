@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "kernel/acpi.h"
+#include "kernel/undriven.h"
 
 #define PCI_VENDOR_ID       0x00
 #define PCI_DEVICE_ID       0x02
@@ -51,6 +52,7 @@ struct pci_dev {
     uint16_t vendor, device, subsys;
     uint32_t class_rev;
     uint8_t header_type;
+    bool claimed;           /* a driver took it (or tried to, and said why it failed) */
     struct pci_bar bar[PCI_MAX_BARS];
 };
 
@@ -115,6 +117,17 @@ void pci_enumerate(struct pci_enum *e, const struct pci_bus_range *ranges, unsig
 void pci_bar_decode(uint32_t lo, uint32_t lo_sized, uint32_t hi, uint32_t hi_sized,
                     struct pci_bar *bar);
 
+/* A kind of function netplant may have no driver for, and what to call it (pci_ids.c). */
+struct pci_id {
+    uint16_t vendor, device;        /* 0: any */
+    uint32_t class_code, class_mask;    /* class, subclass, interface: class_rev >> 8 */
+    enum dev_kind kind;
+    const char *what;               /* "an NVMe controller" */
+};
+
+/* The first table entry that fits, known devices before classes; NULL when none does. */
+const struct pci_id *pci_id_lookup(uint16_t vendor, uint16_t device, uint32_t class_code);
+
 /* Hardware side (pci.c). */
 int pci_init(const struct acpi_info *ai);
 const char *pci_method(void);
@@ -129,6 +142,8 @@ void pci_write32(const struct pci_addr *a, uint16_t off, uint32_t v);
 void pci_enable(struct pci_dev *d, bool io, bool mem);
 /* Walks d's capabilities (see pci_cap_walk). */
 int pci_dev_caps(struct pci_dev *d, struct pci_cap *caps, unsigned max);
+/* Notes every storage or network function no driver claimed (kernel/undriven.h). */
+void pci_note_undriven(void);
 /* "0000:00:04.0" */
 void pci_addr_format(const struct pci_addr *a, char *buf, size_t size);
 

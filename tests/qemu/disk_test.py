@@ -43,7 +43,9 @@ def case(vm, disks, cmdline, status="ok", expect=(), qemu_extra=()):
 RANGE = "1M+8M"
 CASES = {
     "modern-q35": case(Q35, [disk(MODERN, serial="np-modern")], RANGE,
-                       expect=(r"via pci-modern", r'serial "np-modern"', r"via ECAM")),
+                       expect=(r"via pci-modern", r'serial "np-modern"', r"via ECAM",
+                               # q35's own AHCI is listed, not an error, while a disk is there
+                               r"\ndisk: 0000:00:1f\.2 is an AHCI SATA controller, which netplant does not drive")),
     "legacy-pc": case(PC, [disk("virtio-blk-pci,disable-modern=on")], RANGE,
                       expect=(r"via pci-legacy", r"via ports CF8/CFC")),
     "mmio-v1-microvm": case(MICROVM, [disk("virtio-blk-device")], RANGE,
@@ -71,6 +73,18 @@ CASES = {
     "two-disks-by-pci": case(PC, [disk("virtio-blk-pci,disable-modern=on,addr=0x5", written=False),
                                   disk("virtio-blk-pci,disable-modern=on,addr=0x6")],
                              RANGE + " disk=00:06.0"),
+    # Only disks netplant has no driver for: named, not "none found"; nothing written.
+    "nvme-only": case(Q35, [disk("nvme,addr=4", serial="np-nvme", written=False)], RANGE, status="disk",
+                      expect=(r"disk: 0000:00:04\.0 is an NVMe controller, which netplant does not drive",
+                              r"error: no disk found that netplant can drive; 2 storage devices are not driven: "
+                              r"0000:00:04\.0 \(an NVMe controller\), 0000:00:1f\.2 \(an AHCI SATA controller\)")),
+    "ahci-only": case(Q35, [disk("ide-hd,bus=ide.0", written=False)], RANGE, status="disk",
+                      expect=(r"error: no disk found: 0000:00:1f\.2 is an AHCI SATA controller, which netplant "
+                              r"does not drive",)),
+    "disk-names-nvme": case(Q35, [disk(MODERN, written=False), disk("nvme,addr=4", serial="np-nvme", written=False)],
+                            RANGE + " disk=00:04.0", status="disk",
+                            expect=(r"error: disk=00:04\.0: 0000:00:04\.0 is an NVMe controller, which netplant "
+                                    r"does not drive",)),
     # iommu_platform=on (libvirt's <driver iommu='on'/>): the device requires ACCESS_PLATFORM.
     "iommu-platform-q35": case(Q35, [disk(MODERN + ",iommu_platform=on")], RANGE, expect=(r"via pci-modern",)),
     "iommu-platform-vtd": case(Q35, [disk(MODERN + ",iommu_platform=on")], RANGE, expect=(r"via pci-modern",),
@@ -150,6 +164,11 @@ def check(c, res, images):
     for pat in tuple(c["expect"]) + ((r"disktest: \S+ verified",) if c["status"] == "ok" else ()):
         if not re.search(pat, res.serial):
             problems.append(f"serial log lacks /{pat}/")
+    if c["status"] == "ok" and re.search(r"^error", res.serial, re.M):
+        problems.append("a successful run printed an error line")
+    results = re.findall(r"^result=(\w+) code=(\w+)", res.serial, re.M)
+    if results != [("ok" if c["status"] == "ok" else "error", c["status"])]:
+        problems.append(f"result lines {results}, want exactly one with code={c['status']}")
     rng = parse_range(c["cmdline"])
     for i, (d, path) in enumerate(zip(c["disks"], images)):
         why = check_disk(path, i + 1, d["written"] and c["status"] == "ok", rng)
