@@ -15,6 +15,7 @@ static struct pci_ecam ecam[PCI_MAX_ECAM];
 static unsigned n_ecam;
 static struct pci_dev devices[PCI_MAX_DEVICES];
 static unsigned n_devices;
+static unsigned n_ignored;     /* functions found past PCI_MAX_DEVICES */
 
 static volatile uint8_t *ecam_ptr(const struct pci_addr *a, uint16_t off)
 {
@@ -129,7 +130,9 @@ static void pci_add_function(void *ctx, const struct pci_addr *a)
 {
     (void)ctx;
     if (n_devices == PCI_MAX_DEVICES) {
-        log_warn("pci: more than %d functions; ignoring %02x:%02x.%u\n", PCI_MAX_DEVICES, a->bus, a->dev, a->fn);
+        if (!n_ignored++)   /* once: a large machine would repeat it for every function */
+            log_warn("pci: more than %d functions; ignoring the rest, from %04x:%02x:%02x.%u on\n",
+                     PCI_MAX_DEVICES, a->seg, a->bus, a->dev, a->fn);
         return;
     }
     uint32_t id = pci_read32(a, PCI_VENDOR_ID);
@@ -185,7 +188,7 @@ int pci_init(const struct acpi_info *ai)
     struct pci_bus_range ranges[PCI_MAX_ECAM];
     unsigned n = 0;
     n_ecam = (unsigned)pci_find_ecam(ai);
-    n_devices = 0;
+    n_devices = n_ignored = 0;
     for (; n < n_ecam; n++)
         ranges[n] = (struct pci_bus_range){ ecam[n].seg, ecam[n].start_bus, ecam[n].end_bus };
     /* No ECAM: CF8/CFC reaches buses 0-255 of segment 0, if a host bridge answers at all. */
