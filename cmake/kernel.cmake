@@ -26,7 +26,8 @@ add_subdirectory(install)
 set(NP_LDS ${CMAKE_SOURCE_DIR}/arch/x86_64/kernel.ld)
 add_executable(netplant.elf arch/x86_64/boot.asm)
 set_target_properties(netplant.elf PROPERTIES LINK_DEPENDS ${NP_LDS} LINKER_LANGUAGE C)
-target_link_options(netplant.elf PRIVATE -T ${NP_LDS} -Wl,-Map=${CMAKE_BINARY_DIR}/netplant.map)
+# -Xlinker passes the map path whole: a build tree whose path has a space or comma links too.
+target_link_options(netplant.elf PRIVATE -T "${NP_LDS}" -Xlinker "-Map=${CMAKE_BINARY_DIR}/netplant.map")
 # Whole-archive: the entry code and exception stubs are only reached from assembly.
 target_link_libraries(netplant.elf PRIVATE
   -Wl,--start-group np_install np_arch np_kernel np_probe np_pci np_virtio np_nvme np_e1000 np_ahci np_lwip

@@ -14,6 +14,7 @@
 #include "kernel/errno.h"
 #include "kernel/printf.h"
 #include "kernel/string.h"
+#include "kernel/undriven.h"
 #include "kernel/urlmask.h"
 #include "lwip/opt.h"
 #include "net/http/http_resp.h"
@@ -90,6 +91,15 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     return 0;
 }
 
+/* disk= named nothing usable: say what it names when that is a device netplant does not drive. */
+static void disk_spec_error(const char *spec, char *buf, size_t size)
+{
+    const struct undriven *u = undriven_find(DEV_DISK, spec);
+    int n = np_snprintf(buf, size, u ? "disk=%s: " : "disk=%s matches no single disk", spec);
+    if (u && n > 0 && (size_t)n < size)
+        undriven_format(u, buf + n, size - (size_t)n);
+}
+
 /* disk=, or the only disk; refused when read-only. NULL with job.err set. */
 static struct blkdev *pick_disk(const struct cmdline *cl)
 {
@@ -100,9 +110,10 @@ static struct blkdev *pick_disk(const struct cmdline *cl)
     if (err == -NP_EINVAL)
         np_snprintf(job.err.msg, sizeof(job.err.msg), "%u disks found; say which one to write with disk=",
                     blkdev_count());
+    else if (err == -NP_ENODEV)
+        undriven_explain(DEV_DISK, job.err.msg, sizeof(job.err.msg));
     else if (err)
-        np_snprintf(job.err.msg, sizeof(job.err.msg), spec ? "disk=%s matches no single disk" : "no disk found",
-                    spec ? spec : "");
+        disk_spec_error(spec, job.err.msg, sizeof(job.err.msg));
     else if (blkdev_get(i)->read_only)
         np_snprintf(job.err.msg, sizeof(job.err.msg), "disk %s is read-only", blkdev_get(i)->name);
     else
@@ -113,9 +124,9 @@ static struct blkdev *pick_disk(const struct cmdline *cl)
 static void summary(enum np_exit status, const uint8_t *digest)
 {
     char line[200];
-    summary_format(line, sizeof(line), status, job.disk.pos, digest, clock_us() - job.t0_us,
-                   job.disk.disk ? job.disk.disk->name : NULL);
-    log_info("%s\n", line);
+    uint64_t us = job.t0_us ? clock_us() - job.t0_us : 0;
+    summary_format(line, sizeof(line), status, job.disk.pos, digest, us, job.disk.disk ? job.disk.disk->name : NULL);
+    np_result_line(line);
 }
 
 static enum np_exit fail_with(enum np_exit status)
@@ -200,7 +211,7 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
     checksum_stage_init(&job.sum, &job.disk.st, &job.err, o.have_sha ? o.sha : NULL);
     enum np_exit e = net_up(cl, bi);
     if (e != NP_EXIT_OK)
-        return e;
+        return fail_with(e);    /* net_up said why; the summary still names the disk */
     log_info("install: %s onto disk %s (%llu MiB)\n", urlmask_str(o.url), disk->name,
              (unsigned long long)(disk->size >> 20));
     job.t0_us = job.last_progress_us = clock_us();

@@ -14,7 +14,9 @@
 #include "kernel/blkdev.h"
 #include "install/disktest.h"
 #include "install/install.h"
+#include "install/summary.h"
 #include "install/cfgfile.h"
+#include "kernel/undriven.h"
 #include "kernel/printf.h"
 #include "kernel/urlmask.h"
 #include "net/http/http_fetch.h"
@@ -40,7 +42,8 @@ static const struct cmdline_key known_keys[] = {
     { "disk", "the target disk: name, PCI address, mmio:BASE or serial:ID" },
     { "disktest", "OFFSET+LENGTH: write, read back and compare a pattern on the disk" },
     { "virtio_mmio.device", "SIZE@BASE:IRQ: a virtio MMIO slot (QEMU microvm adds these)" },
-    { "nic", "the network device: name, MAC or PCI address (default: the first)" },
+    { "nic", "the network device: name, MAC or PCI address (default: the one booted from, else the first with link)" },
+    { "BOOTIF", "01-MAC (pxelinux/iPXE form): the NIC the machine booted from" },
     { "ip", "ADDRESS/PREFIX: static address instead of DHCP" },
     { "gw", "ADDRESS: default gateway (with ip=)" },
     { "dns", "ADDRESS[,ADDRESS]: DNS servers (override DHCP's)" },
@@ -227,6 +230,7 @@ static void init_acpi(void)
 
 static void list_disks(void)
 {
+    char line[320];
     for (unsigned i = 0; i < blkdev_count(); i++) {
         const struct blkdev *d = blkdev_get(i);
         log_info("disk %s: %s via %s, %llu bytes (%llu MiB), %u-byte blocks,%s%s%s serial \"%s\"%s%s\n",
@@ -235,7 +239,12 @@ static void list_disks(void)
                  d->model, d->model[0] ? "\"," : "", d->serial,
                  d->read_only ? ", read-only" : "", d->can_flush ? ", flush" : "");
     }
-    if (!blkdev_count())
+    /* What is there and not driven: a listing, not an error, while there is a disk to use. */
+    for (unsigned i = 0; i < undriven_count(DEV_DISK); i++) {
+        undriven_format(undriven_get(DEV_DISK, i), line, sizeof(line));
+        log_info("disk: %s\n", line);
+    }
+    if (!blkdev_count() && !undriven_count(DEV_DISK))
         log_info("disk: none found\n");
 }
 
@@ -243,16 +252,20 @@ static void list_disks(void)
 static struct blkdev *pick_disk(void)
 {
     const char *spec = cmdline_get(&cmdline, "disk");
+    char why[320];
     unsigned i;
     int err = blkdev_select(blkdev_all(), blkdev_count(), spec, &i);
+    const struct undriven *u = err == -NP_ENOENT ? undriven_find(DEV_DISK, spec) : NULL;
     if (!err)
         return blkdev_get(i);
     if (err == -NP_EINVAL)
         log_err("error: %u disks found; say which one to write with disk=\n", blkdev_count());
     else if (err == -NP_ENODEV)
-        log_err("error: no disk found\n");
+        undriven_explain(DEV_DISK, why, sizeof(why)), log_err("error: %s\n", why);
     else if (err == -NP_EEXIST)
         log_err("error: disk=%s matches more than one disk\n", spec);
+    else if (u)
+        undriven_format(u, why, sizeof(why)), log_err("error: disk=%s: %s\n", spec, why);
     else
         log_err("error: disk=%s matches no disk\n", spec);
     return NULL;
@@ -269,8 +282,15 @@ static enum np_exit run_disktest(const char *range)
     return d ? disktest_run(d, off, len) : NP_EXIT_DISK;
 }
 
+/* The result line for an ending no job reported: the status, with no figures. */
+static void result_plain(char *buf, size_t size, enum np_exit status)
+{
+    summary_format(buf, size, status, 0, NULL, 0, NULL);
+}
+
 void kmain(uint32_t magic, uint32_t info)
 {
+    np_exit_set_result_fn(result_plain);
     serial_init();
     trap_init();
     int err = bootinfo_parse(&boot_info, magic, info, phys_map, NULL);
@@ -300,6 +320,7 @@ void kmain(uint32_t magic, uint32_t info)
         np_finish(selftest_run(st));
     pci_init(&acpi);
     drivers_probe_all(&cmdline);
+    pci_note_undriven();    /* after the drivers: what none of them claimed */
     list_disks();
     apply_config();     /* before anything reads the job's keys: the file may hold any of them */
     const char *dt = cmdline_get(&cmdline, "disktest");

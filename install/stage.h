@@ -20,7 +20,7 @@
 /* Why the pipeline stopped: the first failure wins; later ones are consequences. */
 struct stage_error {
     enum np_exit status;    /* NP_EXIT_OK while nothing failed */
-    char msg[200];
+    char msg[320];          /* room for a disk= refusal that names undriven devices */
 };
 
 struct stage;

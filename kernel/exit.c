@@ -1,6 +1,7 @@
 #include "kernel/exit.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 #include "arch/x86_64/arch.h"
 #include "arch/x86_64/cpu.h"
@@ -13,6 +14,8 @@ void np_assert_fail(const char *expr, const char *file, int line);
 static uint16_t qemu_exit_port;
 static enum np_then then_ok = NP_THEN_REBOOT;
 static enum np_then then_error = NP_THEN_HALT;
+static bool result_printed;
+static np_result_fn result_fn;
 
 void np_exit_configure(uint16_t qemu_port, enum np_then on_ok, enum np_then on_error)
 {
@@ -29,8 +32,25 @@ void np_finish_now(enum np_exit status)
     power_halt();
 }
 
+void np_exit_set_result_fn(np_result_fn fn)
+{
+    result_fn = fn;
+}
+
+void np_result_line(const char *line)
+{
+    log_printf(LOG_INFO, "%s\n", line);
+    result_printed = true;
+}
+
 void np_finish(enum np_exit status)
 {
+    if (!result_printed && result_fn) {
+        /* No job printed its own (a failure before it could, or one with no figures). */
+        char line[160];
+        result_fn(line, sizeof(line), status);
+        np_result_line(line);
+    }
     enum np_then then = status == NP_EXIT_OK ? then_ok : then_error;
     log_printf(LOG_INFO, "exit: status=%d (%s), then %s\n", (int)status, np_exit_name(status),
                np_then_name(then));

@@ -6,6 +6,7 @@
 #ifndef KERNEL_EXIT_H
 #define KERNEL_EXIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define NP_EXITS(X) \
@@ -42,7 +43,21 @@ int np_then_parse(const char *s, enum np_then *out);
 /* What np_finish does after a success and after a failure; 0 port = no QEMU exit. */
 void np_exit_configure(uint16_t qemu_port, enum np_then on_ok, enum np_then on_error);
 
-/* Prints the outcome, exits QEMU when asked, then reboots, powers off or halts. */
+/*
+ * Formats the one machine-readable line for an ending that no job reported itself. The job
+ * layer, which owns that line's format (install/summary.h), sets it first thing in kmain.
+ */
+typedef void (*np_result_fn)(char *buf, size_t size, enum np_exit status);
+void np_exit_set_result_fn(np_result_fn fn);
+
+/*
+ * Prints the run's one machine-readable result line (install/summary.h), a job's own with its
+ * figures. np_finish prints a plain one for the status when no job did, so every run that
+ * ends through it ends with exactly one `result=` line.
+ */
+void np_result_line(const char *line);
+
+/* Prints the result line if still due and the outcome, exits QEMU when asked, then reboots, powers off or halts. */
 __attribute__((noreturn)) void np_finish(enum np_exit status);
 /* The same without console output or power actions: for faults inside the fault path. */
 __attribute__((noreturn)) void np_finish_now(enum np_exit status);

@@ -59,6 +59,42 @@ struct netdev {
 int netdev_register(struct netdev *d);
 unsigned netdev_count(void);
 struct netdev *netdev_get(unsigned i);
+struct netdev *const *netdev_all(void);
+
+/* True when spec (nic=) names d: its name, its MAC, or its location ("0000:00:03.0", "00:03.0"). */
+bool netdev_matches(const struct netdev *d, const char *spec);
+
+/*
+ * A MAC as "52:54:00:12:34:56" or "52-54-00-12-34-56", or the pxelinux/iPXE BOOTIF form
+ * "01-52-54-00-12-34-56" (ARP hardware type 1, Ethernet, first). 0 or -NP_EINVAL (also for a
+ * group address, which no NIC has).
+ */
+int netdev_parse_mac(const char *s, uint8_t mac[6]);
+
+/* What the boot tells us about which NIC to use, strongest first. */
+struct netdev_hint {
+    const char *spec;           /* nic=, or NULL */
+    const uint8_t *bootif;      /* BOOTIF='s MAC, or NULL */
+    const uint8_t *ack_mac;     /* the MAC the boot loader's DHCP ACK was for, or NULL */
+};
+
+enum netdev_why {
+    NETDEV_BY_SPEC,     /* nic= names it */
+    NETDEV_BY_BOOTIF,   /* BOOTIF= names its MAC */
+    NETDEV_BY_ACK,      /* the loader booted through it: its DHCP ACK is for this MAC */
+    NETDEV_ONLY,        /* the only NIC */
+    NETDEV_BY_LINK,     /* the first NIC with link */
+    NETDEV_NO_LINK,     /* several, no hint, none with link (yet): the first */
+};
+
+/*
+ * Chooses the NIC among n (pure): nic= decides alone (-NP_ENOENT when it names none); else a
+ * NIC whose MAC BOOTIF= or the loader's ACK names (a hint naming none is passed over); else
+ * the only one; else the first whose link[] is true (link may be NULL: not known yet).
+ * Returns 0 with *index and *why, or -NP_ENODEV when there is no NIC at all.
+ */
+int netdev_choose(struct netdev *const *devs, unsigned n, const struct netdev_hint *h, const bool *link,
+                  unsigned *index, enum netdev_why *why);
 
 /* "52:54:00:12:34:56" */
 void netdev_mac_format(const uint8_t mac[6], char *buf, unsigned size);

@@ -1,4 +1,4 @@
-/* PCI config access (ECAM or CF8/CFC), enumeration following bridges, BAR sizing. */
+/* PCI config access (ECAM or CF8/CFC), the functions enumeration finds, BAR sizing. */
 #include "drivers/pci/pci.h"
 
 #include "arch/x86_64/arch.h"
@@ -10,13 +10,12 @@
 
 #define PCI_CF8         0xCF8
 #define PCI_CFC         0xCFC
-#define PCI_MAX_DEPTH   16      /* bridges nest no deeper than this on any real machine */
 
 static struct pci_ecam ecam[PCI_MAX_ECAM];
 static unsigned n_ecam;
 static struct pci_dev devices[PCI_MAX_DEVICES];
 static unsigned n_devices;
-static uint8_t bus_seen[PCI_MAX_ECAM + 1][256 / 8];
+static unsigned n_ignored;     /* functions found past PCI_MAX_DEVICES */
 
 static volatile uint8_t *ecam_ptr(const struct pci_addr *a, uint16_t off)
 {
@@ -127,50 +126,38 @@ static void pci_log_device(const struct pci_dev *d)
                       d->bar[i].is64 ? " 64-bit" : "", d->bar[i].prefetch ? " prefetchable" : "");
 }
 
-static void pci_scan_bus(uint16_t seg, unsigned slot, uint8_t bus, unsigned depth);
-
-static void pci_add_function(const struct pci_addr *a, unsigned slot, unsigned depth)
+static void pci_add_function(void *ctx, const struct pci_addr *a)
 {
-    uint32_t id = pci_read32(a, PCI_VENDOR_ID);
-    if ((id & 0xFFFF) == 0xFFFF || (id & 0xFFFF) == 0)
+    (void)ctx;
+    if (n_devices == PCI_MAX_DEVICES) {
+        if (!n_ignored++)   /* once: a large machine would repeat it for every function */
+            log_warn("pci: more than %d functions; ignoring the rest, from %04x:%02x:%02x.%u on\n",
+                     PCI_MAX_DEVICES, a->seg, a->bus, a->dev, a->fn);
         return;
-    uint8_t ht = pci_read8(a, PCI_HEADER_TYPE);
-    if (n_devices < PCI_MAX_DEVICES) {
-        struct pci_dev *d = &devices[n_devices++];
-        NP_STRFN(memset)(d, 0, sizeof(*d));
-        d->addr = *a;
-        d->vendor = (uint16_t)id;
-        d->device = (uint16_t)(id >> 16);
-        d->class_rev = pci_read32(a, PCI_CLASS_REV);
-        d->header_type = ht;
-        d->subsys = (ht & 0x7F) == 0 ? pci_read16(a, PCI_SUBSYS_ID) : 0;
-        pci_size_bars(d);
-        pci_log_device(d);
-    } else {
-        log_warn("pci: more than %d functions; ignoring the rest\n", PCI_MAX_DEVICES);
     }
-    if ((ht & 0x7F) == 1) {
-        uint8_t sec = pci_read8(a, PCI_SECONDARY_BUS);
-        if (sec > a->bus)   /* a secondary bus at or below ours would be a loop */
-            pci_scan_bus(a->seg, slot, sec, depth + 1);
-    }
+    uint32_t id = pci_read32(a, PCI_VENDOR_ID);
+    struct pci_dev *d = &devices[n_devices++];
+    NP_STRFN(memset)(d, 0, sizeof(*d));
+    d->addr = *a;
+    d->vendor = (uint16_t)id;
+    d->device = (uint16_t)(id >> 16);
+    d->class_rev = pci_read32(a, PCI_CLASS_REV);
+    d->header_type = pci_read8(a, PCI_HEADER_TYPE);
+    d->subsys = (d->header_type & 0x7F) == 0 ? pci_read16(a, PCI_SUBSYS_ID) : 0;
+    pci_size_bars(d);
+    pci_log_device(d);
 }
 
-static void pci_scan_bus(uint16_t seg, unsigned slot, uint8_t bus, unsigned depth)
+static void pci_log_root(void *ctx, uint16_t seg, uint8_t bus)
 {
-    if (depth > PCI_MAX_DEPTH || (bus_seen[slot][bus / 8] & (1u << (bus % 8))))
-        return;
-    bus_seen[slot][bus / 8] |= (uint8_t)(1u << (bus % 8));
-    for (uint8_t dev = 0; dev < 32; dev++) {
-        struct pci_addr a = { seg, bus, dev, 0 };
-        if ((pci_read32(&a, PCI_VENDOR_ID) & 0xFFFF) == 0xFFFF)
-            continue;
-        unsigned nfn = pci_read8(&a, PCI_HEADER_TYPE) & 0x80 ? 8 : 1;
-        for (uint8_t fn = 0; fn < nfn; fn++) {
-            a.fn = fn;
-            pci_add_function(&a, slot, depth);
-        }
-    }
+    (void)ctx;
+    log_debug("pci: root bus %04x:%02x\n", seg, bus);
+}
+
+static uint32_t pci_enum_read32(void *ctx, const struct pci_addr *a, uint16_t off)
+{
+    (void)ctx;
+    return pci_read32(a, off);
 }
 
 static int pci_find_ecam(const struct acpi_info *ai)
@@ -197,19 +184,20 @@ static int pci_find_ecam(const struct acpi_info *ai)
 
 int pci_init(const struct acpi_info *ai)
 {
+    static struct pci_enum e = { .read32 = pci_enum_read32, .found = pci_add_function, .root = pci_log_root };
+    struct pci_bus_range ranges[PCI_MAX_ECAM];
+    unsigned n = 0;
     n_ecam = (unsigned)pci_find_ecam(ai);
-    n_devices = 0;
-    NP_STRFN(memset)(bus_seen, 0, sizeof(bus_seen));
-    if (n_ecam) {
-        for (unsigned i = 0; i < n_ecam; i++)
-            pci_scan_bus(ecam[i].seg, i, ecam[i].start_bus, 0);
-    } else {
-        /* No ECAM: is there a host bridge behind CF8/CFC at all? (microvm has none.) */
-        struct pci_addr root = { 0, 0, 0, 0 };
-        if ((pci_read32(&root, PCI_VENDOR_ID) & 0xFFFF) != 0xFFFF)
-            pci_scan_bus(0, PCI_MAX_ECAM, 0, 0);
-    }
-    log_info("pci: %u functions via %s\n", n_devices, pci_method());
+    n_devices = n_ignored = 0;
+    for (; n < n_ecam; n++)
+        ranges[n] = (struct pci_bus_range){ ecam[n].seg, ecam[n].start_bus, ecam[n].end_bus };
+    /* No ECAM: CF8/CFC reaches buses 0-255 of segment 0, if a host bridge answers at all. */
+    struct pci_addr root = { 0, 0, 0, 0 };
+    if (!n_ecam && (pci_read32(&root, PCI_VENDOR_ID) & 0xFFFF) != 0xFFFF)
+        ranges[n++] = (struct pci_bus_range){ 0, 0, 255 };
+    pci_enumerate(&e, ranges, n);
+    log_info("pci: %u functions on %u root bus%s via %s\n", n_devices, e.nroots, e.nroots == 1 ? "" : "es",
+             pci_method());
     return 0;
 }
 
@@ -226,6 +214,19 @@ void pci_enable(struct pci_dev *d, bool io, bool mem)
     uint16_t cmd = pci_read16(&d->addr, PCI_COMMAND);
     cmd |= PCI_CMD_MASTER | PCI_CMD_INTX_OFF | (io ? PCI_CMD_IO : 0) | (mem ? PCI_CMD_MEM : 0);
     pci_write16(&d->addr, PCI_COMMAND, cmd);
+}
+
+void pci_note_undriven(void)
+{
+    for (unsigned i = 0; i < n_devices; i++) {
+        const struct pci_dev *d = &devices[i];
+        const struct pci_id *id = d->claimed ? NULL : pci_id_lookup(d->vendor, d->device, d->class_rev >> 8);
+        char bdf[16];
+        if (!id)
+            continue;
+        pci_addr_format(&d->addr, bdf, sizeof(bdf));
+        undriven_add(id->kind, bdf, id->what, NULL);
+    }
 }
 
 static uint8_t pci_dev_read8(void *ctx, uint16_t off)

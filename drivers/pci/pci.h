@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "kernel/acpi.h"
+#include "kernel/undriven.h"
 
 #define PCI_VENDOR_ID       0x00
 #define PCI_DEVICE_ID       0x02
@@ -51,6 +52,7 @@ struct pci_dev {
     uint16_t vendor, device, subsys;
     uint32_t class_rev;
     uint8_t header_type;
+    bool claimed;           /* a driver took it (or tried to, and said why it failed) */
     struct pci_bar bar[PCI_MAX_BARS];
 };
 
@@ -80,6 +82,36 @@ struct pci_ecam {
 
 /* Parses an MCFG table of len bytes (header included); returns the count or < 0. */
 int pci_mcfg_parse(const uint8_t *mcfg, size_t len, struct pci_ecam *out, unsigned max);
+
+/* Buses start..end of one segment, which enumeration covers (an MCFG range, or 0-255 on CF8). */
+struct pci_bus_range {
+    uint16_t seg;
+    uint8_t start_bus, end_bus;
+};
+
+#define PCI_MAX_SEGMENTS PCI_MAX_ECAM
+
+/* Enumeration over a config-read callback (pci_enum.c), so the host tests can fake it. */
+struct pci_enum {
+    /* Filled by the caller. */
+    uint32_t (*read32)(void *ctx, const struct pci_addr *a, uint16_t off);  /* off 4-aligned */
+    void (*found)(void *ctx, const struct pci_addr *a);     /* once per function */
+    void (*root)(void *ctx, uint16_t seg, uint8_t bus);     /* once per root bus; may be NULL */
+    void *ctx;
+    /* Results, and what the walk keeps. */
+    unsigned nroots, nfunctions;
+    unsigned nsegs;
+    uint16_t seg[PCI_MAX_SEGMENTS];
+    uint8_t bus_seen[PCI_MAX_SEGMENTS][256 / 8];
+};
+
+/*
+ * Calls found() once for every function: first the tree below each range's first bus, through
+ * bridges' secondary buses (nesting at most 16 deep), then the tree of every other bus of the
+ * ranges that nothing reached but that answers: a root bus only ACPI describes (QEMU's pxb,
+ * a second socket's host bridge). Each bus is scanned once, whatever its bridges claim.
+ */
+void pci_enumerate(struct pci_enum *e, const struct pci_bus_range *ranges, unsigned n);
 
 /* BAR decoding from the value read and the value read back after writing all ones. */
 void pci_bar_decode(uint32_t lo, uint32_t lo_sized, uint32_t hi, uint32_t hi_sized,
@@ -113,6 +145,17 @@ bool pci_match_one(const struct pci_match *m, const struct pci_dev *p);
 const struct pci_driver *pci_driver_find(const struct pci_driver *const *drivers, unsigned n,
                                          const struct pci_dev *p);
 
+/* A kind of function netplant may have no driver for, and what to call it (pci_ids.c). */
+struct pci_id {
+    uint16_t vendor, device;        /* 0: any */
+    uint32_t class_code, class_mask;    /* class, subclass, interface: class_rev >> 8 */
+    enum dev_kind kind;
+    const char *what;               /* "an NVMe controller" */
+};
+
+/* The first table entry that fits, known devices before classes; NULL when none does. */
+const struct pci_id *pci_id_lookup(uint16_t vendor, uint16_t device, uint32_t class_code);
+
 /* Hardware side (pci.c). */
 int pci_init(const struct acpi_info *ai);
 const char *pci_method(void);
@@ -127,6 +170,8 @@ void pci_write32(const struct pci_addr *a, uint16_t off, uint32_t v);
 void pci_enable(struct pci_dev *d, bool io, bool mem);
 /* Walks d's capabilities (see pci_cap_walk). */
 int pci_dev_caps(struct pci_dev *d, struct pci_cap *caps, unsigned max);
+/* Notes every storage or network function no driver claimed (kernel/undriven.h). */
+void pci_note_undriven(void);
 /* "0000:00:04.0" */
 void pci_addr_format(const struct pci_addr *a, char *buf, size_t size);
 

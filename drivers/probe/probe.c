@@ -24,7 +24,10 @@ void drivers_probe_all(const struct cmdline *cl)
     for (unsigned i = 0; i < pci_device_count(); i++) {
         struct pci_dev *p = pci_device(i);
         const struct pci_driver *d = pci_driver_find(pci_drivers, n, p);
-        if (d && d->attach(p) < 0)
+        if (!d)
+            continue;
+        p->claimed = true;      /* taken, or refused by the driver with its own line */
+        if (d->attach(p) < 0)
             log_debug("probe: %04x:%04x left to itself after %s failed\n", p->vendor, p->device, d->name);
     }
     virtio_mmio_probe_all(cl);

@@ -18,12 +18,21 @@
 #define VIRTIO_STATUS_NEEDS_RESET   64
 #define VIRTIO_STATUS_FAILED        128
 
-/* Transport-independent feature bits (6). */
+/* Transport-independent feature bits (6): 24 to 41 are reserved for them. */
+#define VIRTIO_F_NOTIFY_ON_EMPTY    24
+#define VIRTIO_F_ANY_LAYOUT         27
 #define VIRTIO_F_INDIRECT_DESC      28
 #define VIRTIO_F_EVENT_IDX          29
 #define VIRTIO_F_VERSION_1          32
 #define VIRTIO_F_ACCESS_PLATFORM    33
 #define VIRTIO_F_RING_PACKED        34
+#define VIRTIO_F_IN_ORDER           35
+#define VIRTIO_F_ORDER_PLATFORM     36
+#define VIRTIO_F_SR_IOV             37
+#define VIRTIO_F_NOTIFICATION_DATA  38
+#define VIRTIO_F_NOTIF_CONFIG_DATA  39
+#define VIRTIO_F_RING_RESET         40
+#define VIRTIO_F_ADMIN_VQ           41
 
 #define VIRTIO_ID_NET               1
 #define VIRTIO_ID_BLOCK             2
@@ -58,6 +67,7 @@ struct virtio_dev {
     uint16_t device_id;
     uint64_t features;          /* negotiated */
     char name[32];              /* "pci 0000:00:04.0", "mmio 0xfeb00e00" */
+    char why[160];              /* when start failed: what the device would not take, or "" */
 };
 
 /* A feature a driver supports, declared as data. */
@@ -68,7 +78,9 @@ struct virtio_feature {
 
 /*
  * Reset, ACKNOWLEDGE, DRIVER, negotiate (offered & supported), FEATURES_OK and its re-read.
- * The driver then sets up its queues and calls virtio_dev_ready. Sets FAILED on any error.
+ * The driver then sets up its queues and calls virtio_dev_ready. Sets FAILED on any error;
+ * -NP_ENOTSUP (VERSION_1 missing, FEATURES_OK refused) also fills d->why with the features
+ * concerned, by name.
  */
 int virtio_dev_start(struct virtio_dev *d, const struct virtio_feature *supported, size_t n);
 /* The same, letting the driver drop accepted features after reading config, before FEATURES_OK. */
@@ -88,9 +100,21 @@ static inline bool virtio_has(const struct virtio_dev *d, unsigned bit)
 /* Reads len bytes of device config, retrying until the generation counter is stable. */
 int virtio_config_read(struct virtio_dev *d, unsigned off, void *buf, unsigned len);
 
-/* Negotiation as pure logic: the features to accept, or -NP_ENOTSUP with what is missing. */
+/*
+ * Negotiation as pure logic: the features to accept, or -NP_ENOTSUP when a modern device does
+ * not offer VERSION_1. Besides the driver's own, a modern transport accepts the core's
+ * transport features: VERSION_1, ACCESS_PLATFORM and ORDER_PLATFORM (see virtio_core.c).
+ */
 int virtio_features_negotiate(uint64_t offered, const struct virtio_feature *supported, size_t n,
                               bool modern, uint64_t *accepted);
+
+/*
+ * Names the features offered but not accepted, transport features by name ("RING_PACKED(34)")
+ * and the driver's own from its table, the rest as one hex mask: what a device that refused
+ * FEATURES_OK may have required. Returns the length written (snprintf-style).
+ */
+int virtio_features_refused(char *buf, size_t size, uint64_t offered, uint64_t accepted,
+                            const struct virtio_feature *supported, size_t n);
 
 /* Time for the bounded waits; the kernel gives the clock, the host tests a counter. */
 uint64_t virtio_now_us(void);

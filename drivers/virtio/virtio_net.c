@@ -19,7 +19,6 @@
 #define VIRTIO_NET_F_MAC            5
 #define VIRTIO_NET_F_MRG_RXBUF      15
 #define VIRTIO_NET_F_STATUS         16
-#define VIRTIO_F_ANY_LAYOUT         27
 
 /* Device configuration (5.1.4). */
 #define VNET_CFG_MAC                0

@@ -14,6 +14,7 @@
 #include "kernel/kmem.h"
 #include "kernel/printf.h"
 #include "kernel/string.h"
+#include "kernel/undriven.h"
 
 #define VIRTIO_MAX_DEVICES 16
 
@@ -44,28 +45,57 @@ uint64_t virtio_now_us(void)
     return clock_us();
 }
 
-static const char *type_name(uint16_t id)
+#define VIRTIO_ID_SCSI 8
+
+/* The device types a disk or network stage cares about: driven, or named when not. */
+static const struct virtio_type {
+    uint16_t id;
+    const char *name;
+    enum dev_kind kind;
+    const char *what;
+    int (*attach)(struct virtio_dev *d);    /* NULL: netplant has no driver for it */
+} virtio_types[] = {
+    { VIRTIO_ID_NET, "network", DEV_NIC, "a virtio network device", virtio_net_attach },
+    { VIRTIO_ID_BLOCK, "block", DEV_DISK, "a virtio block device", virtio_blk_attach },
+    { VIRTIO_ID_SCSI, "SCSI host", DEV_DISK, "a virtio SCSI host", NULL },
+};
+
+static const struct virtio_type *virtio_type(uint16_t id)
 {
-    return id == VIRTIO_ID_BLOCK ? "block" : id == VIRTIO_ID_NET ? "network" : "other";
+    for (size_t i = 0; i < sizeof(virtio_types) / sizeof(virtio_types[0]); i++)
+        if (virtio_types[i].id == id)
+            return &virtio_types[i];
+    return NULL;
 }
 
-static int virtio_bind(struct virtio_slot *s)
+/* A device of a kind that matters, found and not driven: noted, for "no disk found" to name. */
+static void virtio_note_undriven(const char *location, uint16_t id, const char *failed)
 {
-    int err;
-    if (s->dev.device_id == VIRTIO_ID_BLOCK)
-        err = virtio_blk_attach(&s->dev);
-    else if (s->dev.device_id == VIRTIO_ID_NET)
-        err = virtio_net_attach(&s->dev);
-    else {
-        log_info("virtio: %s: %s device (id %u) via %s: not driven\n", s->dev.name,
-                 type_name(s->dev.device_id), s->dev.device_id, s->dev.ops->name);
+    const struct virtio_type *t = virtio_type(id);
+    if (t)
+        undriven_add(t->kind, location, t->what, failed);
+}
+
+static int virtio_bind(struct virtio_slot *s, const char *location)
+{
+    const struct virtio_type *t = virtio_type(s->dev.device_id);
+    if (!t || !t->attach) {
+        if (!t)     /* a kind no disk or network stage asks about: just say it is there */
+            log_info("virtio: %s: device type %u via %s: not driven\n", s->dev.name, s->dev.device_id,
+                     s->dev.ops->name);
+        virtio_note_undriven(location, s->dev.device_id, NULL);
         return 0;
     }
-    if (err)
-        log_err("error: virtio: %s: %s device via %s failed to start: %s\n", s->dev.name,
-                type_name(s->dev.device_id), s->dev.ops->name, np_strerror(err));
-    else
+    int err = t->attach(&s->dev);
+    if (!err) {
         n_slots++;
+        return 0;
+    }
+    char why[200];
+    np_snprintf(why, sizeof(why), "%s%s%s", np_strerror(err), s->dev.why[0] ? ": " : "", s->dev.why);
+    log_err("error: virtio: %s: %s device via %s failed to start: %s\n", s->dev.name, t->name, s->dev.ops->name,
+            why);
+    virtio_note_undriven(location, s->dev.device_id, why);
     return err;
 }
 
@@ -87,10 +117,13 @@ static int virtio_probe_pci(struct pci_dev *p)
     if (err)
         err = virtio_pci_legacy_probe(&s->dev, &s->t.pci, p);
     if (err) {
-        log_warn("virtio: %s: no usable transport (%s)\n", s->dev.name, np_strerror(err));
+        char why[64];
+        np_snprintf(why, sizeof(why), "no usable transport (%s)", np_strerror(err));
+        log_warn("virtio: %s: %s\n", s->dev.name, why);
+        virtio_note_undriven(bdf, s->dev.device_id, why);
         return err;
     }
-    return virtio_bind(s);
+    return virtio_bind(s, bdf);
 }
 
 static void virtio_probe_mmio(const char *arg)
@@ -111,7 +144,7 @@ static void virtio_probe_mmio(const char *arg)
         log_warn("virtio: %s: unusable (%s)\n", s->dev.name, np_strerror(err));
         return;
     }
-    virtio_bind(s);
+    virtio_bind(s, s->dev.name);
 }
 
 void virtio_mmio_probe_all(const struct cmdline *cl)

@@ -7,6 +7,7 @@
 #include "kernel/netdev.h"
 #include "kernel/printf.h"
 #include "kernel/string.h"
+#include "kernel/undriven.h"
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/ip4_addr.h"
@@ -27,6 +28,7 @@
 #define DNS_SILENT_MS       6000
 
 enum net_source { SRC_STATIC, SRC_LOADER_ACK, SRC_DHCP };
+#define NETDEV_MAX_PICK     8       /* NICs whose link the choice looks at */
 
 static struct netif nif;
 static bool nif_added;
@@ -56,34 +58,9 @@ static const char *nic_name(void)
     return ((struct netdev *)nif.state)->name;
 }
 
-static bool str_ieq(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        char x = *a >= 'A' && *a <= 'Z' ? *a + 32 : *a, y = *b >= 'A' && *b <= 'Z' ? *b + 32 : *b;
-        if (x != y)
-            return false;
-    }
-    return *a == *b;
-}
-
-/* nic= names a NIC by name, MAC or location ("pci 0000:00:02.0" as "00:02.0" too). */
-static struct netdev *net_pick(const char *spec)
-{
-    for (unsigned i = 0; i < netdev_count(); i++) {
-        struct netdev *d = netdev_get(i);
-        char mac[24];
-        netdev_mac_format(d->mac, mac, sizeof(mac));
-        const char *loc = NP_STRFN(strchr)(d->location, ' ');
-        loc = loc ? loc + 1 : d->location;
-        if (!spec || str_ieq(spec, d->name) || str_ieq(spec, mac) || str_ieq(spec, loc) ||
-            (NP_STRFN(strncmp)(loc, "0000:", 5) == 0 && str_ieq(spec, loc + 5)))
-            return d;
-    }
-    return NULL;
-}
-
 static void list_nics(void)
 {
+    char line[320];
     for (unsigned i = 0; i < netdev_count(); i++) {
         const struct netdev *d = netdev_get(i);
         char mac[24];
@@ -92,6 +69,96 @@ static void list_nics(void)
                  d->transport, mac, d->mac_generated ? " (generated)" : "", d->mtu, d->rx_ring,
                  d->link_status ? ", link status" : "", d->rx_csum ? ", receive checksums" : "");
     }
+    /* What is there and not driven: a listing, not an error, while there is a NIC to use. */
+    for (unsigned i = 0; i < undriven_count(DEV_NIC); i++) {
+        undriven_format(undriven_get(DEV_NIC, i), line, sizeof(line));
+        log_info("nic: %s\n", line);
+    }
+}
+
+/* The hints a boot gives: BOOTIF= (pxelinux, iPXE scripts) and the loader's DHCP ACK. */
+static int net_hints(const struct cmdline *cl, const struct boot_info *bi, uint8_t bootif[6], uint8_t ack_mac[6],
+                     struct netdev_hint *h)
+{
+    const char *b = cmdline_get(cl, "BOOTIF");
+    struct dhcp_ack ack;
+    *h = (struct netdev_hint){ cmdline_get(cl, "nic"), NULL, NULL };
+    if (b && netdev_parse_mac(b, bootif))
+        return log_err("error: BOOTIF=%s: want 01-52-54-00-12-34-56 (type 01, then the MAC)\n", b), -NP_EINVAL;
+    h->bootif = b ? bootif : NULL;
+    if (bi->dhcp_ack_len && !dhcp_ack_parse(bi->dhcp_ack, bi->dhcp_ack_len, &ack)) {
+        NP_STRFN(memcpy)(ack_mac, ack.chaddr, 6);
+        h->ack_mac = ack_mac;
+    }
+    return 0;
+}
+
+/* Several NICs and no hint: the first with link, waiting up to LINK_WAIT_MS for one. */
+static int net_choose_by_link(const struct netdev_hint *h, unsigned *index, enum netdev_why *why)
+{
+    static bool link[NETDEV_MAX_PICK];
+    unsigned n = netdev_count() < NETDEV_MAX_PICK ? netdev_count() : NETDEV_MAX_PICK;
+    uint64_t t0 = clock_ms();
+    do {
+        for (unsigned i = 0; i < n; i++) {
+            struct netdev *d = netdev_get(i);
+            link[i] = d->ops->link(d) > 0;
+        }
+        int err = netdev_choose(netdev_all(), n, h, link, index, why);
+        if (err || *why != NETDEV_NO_LINK)
+            return err;
+    } while (clock_ms() - t0 <= LINK_WAIT_MS);
+    return 0;
+}
+
+static const char *const why_text[] = {
+    [NETDEV_BY_SPEC] = "nic= names it",
+    [NETDEV_BY_BOOTIF] = "BOOTIF= names its MAC",
+    [NETDEV_BY_ACK] = "the boot loader booted through it (its DHCP ACK is for this MAC)",
+    [NETDEV_ONLY] = "the only NIC",
+    [NETDEV_BY_LINK] = "the first NIC with link",
+    [NETDEV_NO_LINK] = "no NIC has link",
+};
+
+/*
+ * nic= names the NIC; else BOOTIF= or the boot loader's ACK (the NIC the machine booted
+ * from); else the only one; else the first with link. Says which and why, and any hint that
+ * named no NIC here. NULL (with *status) after one error line.
+ */
+static struct netdev *net_pick(const struct cmdline *cl, const struct boot_info *bi, enum np_exit *status)
+{
+    uint8_t bootif[6], ack_mac[6];
+    struct netdev_hint h;
+    unsigned i = 0;
+    enum netdev_why why = NETDEV_ONLY;
+    char why_line[320];
+    *status = NP_EXIT_NET;
+    if (net_hints(cl, bi, bootif, ack_mac, &h))
+        return *status = NP_EXIT_USAGE, NULL;
+    int err = netdev_choose(netdev_all(), netdev_count(), &h, NULL, &i, &why);
+    if (!err && why == NETDEV_NO_LINK)
+        err = net_choose_by_link(&h, &i, &why);
+    const struct undriven *u = h.spec ? undriven_find(DEV_NIC, h.spec) : NULL;
+    if (err == -NP_ENOENT && u)
+        undriven_format(u, why_line, sizeof(why_line)), log_err("error: nic=%s: %s\n", h.spec, why_line);
+    else if (err == -NP_ENOENT)
+        log_err("error: nic=%s matches no network device\n", h.spec);
+    else if (err)
+        undriven_explain(DEV_NIC, why_line, sizeof(why_line)), log_err("error: %s\n", why_line);
+    if (err)
+        return NULL;
+    if (why == NETDEV_NO_LINK)
+        return log_err("error: net: none of the %u NICs has link after %d s\n", netdev_count(), LINK_WAIT_MS / 1000),
+               NULL;
+    struct netdev *d = netdev_get(i);
+    char mac[24];
+    netdev_mac_format(d->mac, mac, sizeof(mac));
+    if (h.bootif && why != NETDEV_BY_BOOTIF && why != NETDEV_BY_SPEC)
+        log_warn("net: BOOTIF=%s names no NIC here\n", cmdline_get(cl, "BOOTIF"));
+    else if (h.ack_mac && why != NETDEV_BY_ACK && why != NETDEV_BY_SPEC && why != NETDEV_BY_BOOTIF)
+        log_info("net: the boot loader's DHCP ACK is for a MAC no NIC here has\n");
+    log_info("net: using %s (%s): %s\n", d->name, mac, why_text[why]);
+    return d;
 }
 
 /* Waits for the link while running lwIP; false after LINK_WAIT_MS without one. */
@@ -217,16 +284,11 @@ enum np_exit net_up(const struct cmdline *cl, const struct boot_info *bi)
 {
     if (net_is_up)
         return NP_EXIT_OK;
-    const char *spec = cmdline_get(cl, "nic");
+    enum np_exit pick_status;
     list_nics();
-    struct netdev *d = net_pick(spec);
-    if (!d) {
-        if (spec)
-            log_err("error: nic=%s matches no network device\n", spec);
-        else
-            log_err("error: no network device found\n");
-        return NP_EXIT_NET;
-    }
+    struct netdev *d = net_pick(cl, bi, &pick_status);
+    if (!d)
+        return pick_status;
     uint64_t t0 = clock_us();
     if (netif_glue_add(&nif, d))
         return log_err("error: net: cannot attach %s to the stack\n", d->name), NP_EXIT_NET;

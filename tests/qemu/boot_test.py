@@ -100,6 +100,10 @@ def check(c, res):
     for pattern in HELLO + (BANNER if full else ()) + tuple(c["expect"]):
         if not re.search(pattern, res.serial):
             problems.append(f"serial log lacks /{pattern}/")
+    # Every run ends with one machine-readable line, whatever ended it (a fault, a panic too).
+    results = re.findall(r"^result=(\w+) code=(\w+)", res.serial, re.M)
+    if results != [("ok" if c["status"] == "ok" else "error", c["status"])]:
+        problems.append(f"result lines {results}, want exactly one with code={c['status']}")
     echoed = re.search(r'cmdline: "(.*)"', res.serial)
     if not echoed or not echoed.group(1).endswith(c["cmdline"]):
         problems.append(f"cmdline echo {echoed.group(1) if echoed else None!r}, want {c['cmdline']!r}")

@@ -12,6 +12,7 @@ import array
 import os
 import random
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -25,11 +26,18 @@ EXIT = {"ok": 0, "usage": 1, "disk": 6, "verify": 7}
 Q35 = dict(machine="q35", kernel="netplant.elf")
 PC = dict(machine="pc", kernel="netplant.elf")
 MICROVM = dict(machine="microvm,acpi=off", kernel="netplant-pvh.elf")
+Q35_UEFI = dict(machine="q35", kernel="netplant.elf", uefi=True)
 MODERN = "virtio-blk-pci,disable-legacy=on"
 NVME = "nvme"
 AHCI = "ide-hd,bus=ide.0"       # q35's built-in AHCI controller, port 0
 BLK4K = "logical_block_size=4096,physical_block_size=4096"
 FAULT_SECTOR = 4 * MIB // 512   # inside RANGE: some writes land before the error
+# Root buses that no bridge leads to, only ACPI describes (libvirt's NUMA placement).
+PXB_PCIE = ("-device", "pxb-pcie,id=pxb1,bus_nr=32", "-device", "pcie-root-port,id=rp1,bus=pxb1,chassis=1")
+PXB_PC = ("-device", "pxb,id=pxb1,bus_nr=32")
+# Storage controllers netplant has no driver for, with no disk behind them.
+LSI_SCSI = ("-device", "lsi53c895a,addr=4")
+MEGASAS = ("-device", "megasas-gen2,addr=5")
 
 
 def disk(device, serial=None, written=True, extra="", drive_extra="", blkdebug=None):
@@ -106,6 +114,32 @@ CASES = {
                                       disk(NVME, serial="np-n")], RANGE + " disk=serial:np-n"),
     "virtio-nvme-by-name": case(Q35, [disk(MODERN, serial="np-v", written=False),
                                       disk(NVME, serial="np-n")], RANGE + " disk=nvme0n1"),
+    # Only disks netplant has no driver for: named, not "none found"; nothing written.
+    "scsi-only": case(Q35, [], RANGE, status="disk", qemu_extra=LSI_SCSI,
+                      expect=(r"disk: 0000:00:04\.0 is an LSI 53C895A SCSI controller, which netplant does not drive",
+                              r"error: no disk found: 0000:00:04\.0 is an LSI 53C895A SCSI controller, which "
+                              r"netplant does not drive")),
+    "scsi-two-only": case(Q35, [], RANGE, status="disk", qemu_extra=LSI_SCSI + MEGASAS,
+                          expect=(r"error: no disk found that netplant can drive; 2 storage devices are not driven: "
+                                  r"0000:00:04\.0 \(an LSI 53C895A SCSI controller\), 0000:00:05\.0 \(a RAID "
+                                  r"controller\)",)),     # megasas-gen2: named by its class
+    "disk-names-scsi": case(Q35, [disk(MODERN, written=False)], RANGE + " disk=00:04.0", status="disk",
+                            qemu_extra=LSI_SCSI,
+                            expect=(r"error: disk=00:04\.0: 0000:00:04\.0 is an LSI 53C895A SCSI controller, which "
+                                    r"netplant does not drive",)),
+    # iommu_platform=on (libvirt's <driver iommu='on'/>): the device requires ACCESS_PLATFORM.
+    "iommu-platform-q35": case(Q35, [disk(MODERN + ",iommu_platform=on")], RANGE, expect=(r"via pci-modern",)),
+    "iommu-platform-vtd": case(Q35, [disk(MODERN + ",iommu_platform=on")], RANGE, expect=(r"via pci-modern",),
+                               qemu_extra=("-device", "intel-iommu")),    # a vIOMMU nobody turns on
+    "iommu-platform-mmio2": case(MICROVM, [disk("virtio-blk-device,iommu_platform=on")], RANGE,
+                                 expect=(r"via mmio-v2",), qemu_extra=("-global", "virtio-mmio.force-legacy=false")),
+    # A second root bus, as SeaBIOS (and, on UEFI, OVMF) numbers it: through ECAM and CF8.
+    "pxb-pcie-q35": case(Q35, [disk(MODERN + ",bus=rp1")], RANGE, qemu_extra=PXB_PCIE,
+                         expect=(r"disk vda: pci 0000:21:00\.0 via pci-modern", r"on 2 root buses via ECAM")),
+    "pxb-pcie-q35-uefi": case(Q35_UEFI, [disk(MODERN + ",bus=rp1")], RANGE, qemu_extra=PXB_PCIE,
+                              expect=(r"disk vda: pci 0000:21:00\.0 via pci-modern", r"on 2 root buses via ECAM")),
+    "pxb-pc": case(PC, [disk("virtio-blk-pci,disable-modern=on,bus=pxb1,addr=3")], RANGE, qemu_extra=PXB_PC,
+                   expect=(r"disk vda: pci 0000:21:03\.0 via pci-legacy", r"on 2 root buses via ports CF8/CFC")),
 }
 
 
@@ -130,7 +164,7 @@ def parse_range(spec):
 
 def qemu_argv(args, c, images):
     vm = c["vm"]
-    argv = qemu.base_args(vm["machine"], "128M") + c["qemu_extra"]
+    argv = qemu.base_args(vm["machine"], "256M" if vm.get("uefi") else "128M") + c["qemu_extra"]
     for i, (d, path) in enumerate(zip(c["disks"], images)):
         drive = f"if=none,id=d{i},format=raw,file={path}"
         if d["blkdebug"] is not None:
@@ -147,9 +181,14 @@ def qemu_argv(args, c, images):
         dev += f",serial={d['serial']}" if d["serial"] else ""
         dev += f",{d['extra']}" if d["extra"] else ""
         argv += ["-device", dev]
-    argv += ["-kernel", os.path.join(args.kernel_dir, vm["kernel"]),
-             "-append", f"qemu_exit=on disktest={c['cmdline']}"]
-    return argv
+    cmdline = f"qemu_exit=on disktest={c['cmdline']}"
+    if vm.get("uefi"):  # OVMF loads no Multiboot kernel: GRUB from an ISO does
+        iso = os.path.join(args.workdir, "netplant.iso")
+        subprocess.run([os.path.join(args.source_dir, "tools", "mkiso"), "--kernel",
+                        os.path.join(args.kernel_dir, vm["kernel"]), "--out", iso, "--timeout", "0",
+                        "--cmdline", cmdline], check=True, stdout=subprocess.DEVNULL)
+        return argv + qemu.uefi_args(args.workdir) + ["-cdrom", iso]
+    return argv + ["-kernel", os.path.join(args.kernel_dir, vm["kernel"]), "-append", cmdline]
 
 
 def check_partial(data, want, rng):
@@ -192,6 +231,11 @@ def check(c, res, images):
     for pat in tuple(c["expect"]) + ((r"disktest: \S+ verified",) if c["status"] == "ok" else ()):
         if not re.search(pat, res.serial):
             problems.append(f"serial log lacks /{pat}/")
+    if c["status"] == "ok" and re.search(r"^error", res.serial, re.M):
+        problems.append("a successful run printed an error line")
+    results = re.findall(r"^result=(\w+) code=(\w+)", res.serial, re.M)
+    if results != [("ok" if c["status"] == "ok" else "error", c["status"])]:
+        problems.append(f"result lines {results}, want exactly one with code={c['status']}")
     rng = parse_range(c["cmdline"])
     for i, (d, path) in enumerate(zip(c["disks"], images)):
         written = d["written"] if d["written"] == "partial" else d["written"] and c["status"] == "ok"

@@ -49,9 +49,13 @@ def machine_argv(args, vm, cmdline, netdevs, extra=()):
 
 
 def expect_exit(res, status, problems):
+    """The exit status, and exactly one result= line that says the same."""
     want = 2 * EXIT[status] + 1
     if res.timed_out or res.rc != want:
         problems.append(f"QEMU exit code {res.rc} (timed out: {res.timed_out}), want {want}")
+    results = re.findall(r"^result=(\w+) code=(\w+)", res.serial, re.M)
+    if results != [("ok" if status == "ok" else "error", status)]:
+        problems.append(f"result lines {results}, want exactly one with code={status}")
 
 
 def expect_log(res, patterns, problems):
@@ -197,37 +201,44 @@ def dns(name, status, patterns):
 
 def link_flap(args, vm=Q35):
     """Starts with the cable out (QEMU monitor set_link), plugs it in once netplant waits."""
-    mon = os.path.join(args.workdir, "monitor.sock")
-    if os.path.exists(mon):
-        os.unlink(mon)      # a socket left by an earlier run would accept nothing
-    argv = machine_argv(args, vm, "nettest=lease", ["user"], ["-S"])
-    i = argv.index("-monitor")
-    argv[i + 1] = f"unix:{mon},server=on,wait=off"
-    live = qemu.Live(argv, args.workdir, 90)
-    problems = []
-    m = socket.socket(socket.AF_UNIX)
-    for _ in range(200):    # QEMU creates the socket, then listens: retry until it answers
-        try:
-            m.connect(mon)
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        return live.finish(), ["QEMU's monitor socket never answered"], ""
-    m.sendall(b"set_link n0 off\ncont\n")
-    if not live.wait_for(r"net: eth0: waiting for link", 30):
-        problems.append("netplant did not wait for the link")
-    time.sleep(0.5)
-    m.sendall(b"set_link n0 on\n")
-    res = live.finish()
-    m.close()
+    with qemu.ShortDir() as tmp:    # a socket path under a deep build tree is too long
+        mon = qemu.Monitor(tmp.path("monitor.sock"))
+        live = qemu.Live(mon.argv(machine_argv(args, Q35, "nettest=lease", ["user"], ["-S"])), args.workdir, 90)
+        problems = []
+        if not mon.connect():
+            return live.finish(), ["QEMU's monitor socket never answered"], ""
+        mon.send("set_link n0 off", "cont")
+        if not live.wait_for(r"net: eth0: waiting for link", 30):
+            problems.append("netplant did not wait for the link")
+        time.sleep(0.5)
+        mon.send("set_link n0 on")
+        res = live.finish()
+        mon.close()
     expect_exit(res, "ok", problems)
     expect_log(res, [LEASE], problems)
     return res, problems, ""
 
 
-def pxe_uefi_ack(args):
-    """UEFI PXE: OVMF fetches GRUB's core.efi over QEMU's TFTP; GRUB passes its DHCP ACK."""
+def link_choice(args):
+    """Two NICs, no hint: the first has no link, so netplant takes the second and says why."""
+    with qemu.ShortDir() as tmp:
+        mon = qemu.Monitor(tmp.path("monitor.sock"))
+        live = qemu.Live(mon.argv(machine_argv(args, Q35, "nettest=lease", ["user", "user"], ["-S"])),
+                         args.workdir, 90)
+        if not mon.connect():
+            return live.finish(), ["QEMU's monitor socket never answered"], ""
+        mon.send("set_link n0 off", "cont")
+        res = live.finish()
+        mon.close()
+    problems = []
+    expect_exit(res, "ok", problems)
+    expect_log(res, [r"net: using eth1 \(52:54:00:12:34:57\): the first NIC with link",
+                     r"net: eth1 up: 10\.0\.2\.15"], problems)
+    return res, problems, ""
+
+
+def grub_pxe_tree(args, cmdline):
+    """A TFTP tree with GRUB's UEFI network image whose grub.cfg boots netplant with cmdline."""
     import shutil
     import subprocess
     tree = os.path.join(args.workdir, "tftp")
@@ -237,8 +248,13 @@ def pxe_uefi_ack(args):
     shutil.copy(os.path.join(args.kernel_dir, "netplant.elf"), os.path.join(tree, "boot"))
     with open(os.path.join(tree, "boot", "grub", "grub.cfg"), "w") as f:
         f.write("set timeout=0\nmenuentry netplant {\n"
-                "  multiboot2 /boot/netplant.elf qemu_exit=on nettest=lease\n  boot\n}\n")
-    nd = f"user,tftp={tree},bootfile=boot/grub/x86_64-efi/core.efi"
+                f"  multiboot2 /boot/netplant.elf qemu_exit=on {cmdline}\n  boot\n}}\n")
+    return f"user,tftp={tree},bootfile=boot/grub/x86_64-efi/core.efi"
+
+
+def pxe_uefi_ack(args):
+    """UEFI PXE: OVMF fetches GRUB's core.efi over QEMU's TFTP; GRUB passes its DHCP ACK."""
+    nd = grub_pxe_tree(args, "nettest=lease")
     argv = qemu.base_args("q35", "256M") + qemu.uefi_args(args.workdir) + [
         "-netdev", f"{nd},id=n0", "-device", "virtio-net-pci,netdev=n0", "-boot", "n"]
     res = qemu.run(argv, 120)
@@ -246,6 +262,24 @@ def pxe_uefi_ack(args):
     expect_exit(res, "ok", problems)
     expect_log(res, [r"net: the loader passed a DHCP ACK", r"net: using the DHCP ACK the boot loader",
                      LEASE.replace(r"(\w[^)]*)", "boot loader's DHCP ACK")], problems)
+    return res, problems, ""
+
+
+def pxe_uefi_second_nic(args):
+    """The field report: UEFI PXE through the second NIC, the first has link and no DHCP
+    server. netplant must use the NIC the loader's ACK names, not the first one."""
+    nd = grub_pxe_tree(args, "nettest=lease dhcp_timeout=3")
+    argv = qemu.base_args("q35", "256M") + qemu.uefi_args(args.workdir) + [
+        "-netdev", "hubport,hubid=0,id=n0",
+        "-device", "virtio-net-pci,netdev=n0,mac=52:54:00:12:34:56",
+        "-netdev", f"{nd},id=n1",
+        "-device", "virtio-net-pci,netdev=n1,mac=52:54:00:12:34:57,bootindex=1"]
+    res = qemu.run(argv, 120)
+    problems = []
+    expect_exit(res, "ok", problems)
+    expect_log(res, [r"net: the loader passed a DHCP ACK",
+                     r"net: using eth1 \(52:54:00:12:34:57\): the boot loader booted through it",
+                     LEASE.replace(r"(\w[^)]*)", "boot loader's DHCP ACK").replace(r"eth(\d)", "eth1")], problems)
     return res, problems, ""
 
 
@@ -257,15 +291,36 @@ CASES = {
                                   extra=("-global", "virtio-mmio.force-legacy=false")),
     "static": simple(Q35, "nettest=lease ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3", "ok",
                      [LEASE.replace(r"(\w[^)]*)", "static")]),
+    "iommu-platform": simple(("q35", "netplant.elf", Q35[2] + ",iommu_platform=on"), "nettest=lease", "ok",
+                             [LEASE, r"via pci-modern"]),
+    "pxe-uefi-second-nic": pxe_uefi_second_nic,
+    # No loader ACK: BOOTIF= (pxelinux/iPXE) names the NIC; the first has link but no server.
+    "bootif": simple(Q35, "nettest=lease dhcp_timeout=3 BOOTIF=01-52-54-00-12-34-57", "ok",
+                     [r"net: using eth1 \(52:54:00:12:34:57\): BOOTIF= names its MAC", r"net: eth1 up: 10\.0\.2\.15"],
+                     netdevs=("hubport,hubid=0", "user")),
+    "bootif-bad": simple(Q35, "nettest=lease BOOTIF=52-54", "usage", [r"error: BOOTIF=52-54: want 01-"]),
     "second-nic": simple(Q35, "nettest=lease nic=52:54:00:12:34:57", "ok",
                          [r"net: eth1 up: 10\.0\.2\.15"], netdevs=("user", "user")),
     "no-dhcp-server": simple(Q35, "nettest=lease dhcp_timeout=3", "dhcp",
                              [r"error: dhcp: no lease on eth0 within 3 s"], netdevs=("hubport,hubid=0",)),
-    # -nic none: without it q35 adds its default NIC, an e1000e, which netplant now drives.
+    # The install's own summary line, naming its disk, when the network stage fails.
+    "install-no-lease": simple(Q35, "url=http://10.0.2.2/img.raw dhcp_timeout=2", "dhcp",
+                               [r"error: dhcp: no lease", r"\nresult=error code=dhcp bytes=0 .* disk=vda\n"],
+                               netdevs=("hubport,hubid=0",),
+                               extra=("-drive", "driver=null-co,size=64M,if=none,id=d0",
+                                      "-device", "virtio-blk-pci,drive=d0")),
     "no-nic": simple(Q35, "nettest=lease", "net", [r"error: no network device found"], netdevs=(),
                      extra=("-nic", "none")),
+    # Only a NIC netplant has no driver for: named, not "no network device found" alone.
+    "rtl8139-only": simple(("q35", "netplant.elf", "rtl8139,addr=5"), "nettest=lease", "net",
+                         [r"nic: 0000:00:05\.0 is a Realtek RTL8139 Ethernet controller, which netplant "
+                          r"does not drive",
+                          r"error: no network device found: 0000:00:05\.0 is a Realtek RTL8139"]),
+    "nic-names-rtl8139": simple(("q35", "netplant.elf", "rtl8139,addr=5"), "nettest=lease nic=00:05.0", "net",
+                              [r"error: nic=00:05\.0: 0000:00:05\.0 is a Realtek RTL8139"]),
     "bad-ip": simple(Q35, "nettest=lease ip=10.0.2.300/24", "usage", [r"error: ip=10\.0\.2\.300/24"]),
     "link-flap": link_flap,
+    "link-choice": link_choice,
     "pxe-uefi-ack": pxe_uefi_ack,
     "sink-q35-256M": tcp(Q35, "sink", 256),
     "sink-microvm-mmio2-64M": tcp(MICROVM, "sink", 64, extra=("-global", "virtio-mmio.force-legacy=false")),

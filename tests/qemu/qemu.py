@@ -49,6 +49,68 @@ def uefi_args(workdir):
             "-drive", f"if=pflash,format=raw,file={vars_copy}"]
 
 
+UNIX_PATH_MAX = 107     # sun_path is 108 bytes with its NUL
+
+
+class ShortDir:
+    """A private temporary folder with a short path, for unix sockets and anything else whose
+    path is limited (sun_path: 108 bytes). A build tree under a deep clone is too long for
+    them; this lives in $TMPDIR when that is short, else /tmp. Removed on exit.
+
+        with qemu.ShortDir() as d: sock = d.path("monitor.sock")
+    """
+
+    def __init__(self):
+        import tempfile
+        base = tempfile.gettempdir()
+        if len(base) > 40:
+            base = "/tmp"
+        self.dir = tempfile.mkdtemp(prefix="np-", dir=base)
+
+    def path(self, name):
+        p = os.path.join(self.dir, name)
+        if len(p.encode()) > UNIX_PATH_MAX:
+            raise RuntimeError(f"{p}: longer than a unix socket path may be")
+        return p
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Monitor:
+    """QEMU's human monitor on a unix socket: `-monitor` pointed at it, commands sent to it."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def argv(self, argv):
+        """argv with its `-monitor none` replaced by this socket."""
+        argv = list(argv)
+        argv[argv.index("-monitor") + 1] = f"unix:{self.path},server=on,wait=off"
+        return argv
+
+    def connect(self, tries=200):
+        """QEMU creates the socket, then listens: retry until it answers. False if never."""
+        import socket
+        self.sock = socket.socket(socket.AF_UNIX)
+        for _ in range(tries):
+            try:
+                self.sock.connect(self.path)
+                return True
+            except OSError:
+                time.sleep(0.05)
+        return False
+
+    def send(self, *commands):
+        self.sock.sendall("".join(c + "\n" for c in commands).encode())
+
+    def close(self):
+        self.sock.close()
+
+
 def case_args(cases, doc):
     """The command line every suite takes; prints the case list and exits for --list."""
     import argparse

@@ -24,6 +24,7 @@ struct fake {
     unsigned reset_delay;       /* status reads after a reset before it reads back 0 */
     unsigned reset_pending;
     bool refuse_features_ok;    /* FEATURES_OK does not stick */
+    uint64_t requires;          /* FEATURES_OK sticks only when all of these were accepted */
     uint64_t offered;
     uint64_t written;           /* what set_features got */
     unsigned set_features_calls;
@@ -68,7 +69,8 @@ static void f_set_status(struct virtio_dev *d, uint8_t s)
     if (f->nwrites < sizeof(f->writes))
         f->writes[f->nwrites] = s;
     f->nwrites++;
-    f->status = f->refuse_features_ok ? (uint8_t)(s & ~FOK) : s;
+    bool refuse = f->refuse_features_ok || (f->written & f->requires) != f->requires;
+    f->status = refuse ? (uint8_t)(s & ~FOK) : s;
 }
 
 static uint64_t f_get_features(struct virtio_dev *d)
@@ -123,10 +125,9 @@ static const struct virtio_ops legacy_ops = {
     .config_generation = f_generation, .config_read = f_config_read,
 };
 
-/* What a block driver would declare: some low bits, one above 32. */
+/* What the block driver declares: device features only; the core adds the transport's. */
 static const struct virtio_feature blk_features[] = {
     { 1, "size_max" }, { 2, "seg_max" }, { 5, "ro" }, { 6, "blk_size" }, { 9, "flush" },
-    { VIRTIO_F_ACCESS_PLATFORM, "access_platform" },
 };
 #define NBLK (sizeof(blk_features) / sizeof(blk_features[0]))
 
@@ -174,9 +175,9 @@ static void test_negotiate_pure(void)
     CHECK_EQ_I64(virtio_features_negotiate(0, with_v1, 3, false, &acc), 0);
     CHECK_EQ_U64(acc, 0);
 
-    /* Nothing supported: modern gets VERSION_1 alone. */
+    /* Nothing supported: modern gets the core's transport features alone. */
     CHECK_EQ_I64(virtio_features_negotiate(~0ull, NULL, 0, true, &acc), 0);
-    CHECK_EQ_U64(acc, BIT(VIRTIO_F_VERSION_1));
+    CHECK_EQ_U64(acc, BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_ACCESS_PLATFORM) | BIT(VIRTIO_F_ORDER_PLATFORM));
 }
 
 static void test_start_modern(void)
@@ -233,6 +234,65 @@ static void test_features_ok_refused(void)
     CHECK_EQ_U64(fk.set_features_calls, 0);
     for (unsigned i = 0; i < fk.nwrites && i < sizeof(fk.writes); i++)
         CHECK(!(fk.writes[i] & FOK));
+}
+
+/*
+ * The field report: iommu_platform=on makes the device offer ACCESS_PLATFORM and refuse
+ * FEATURES_OK without it. No driver declares it: the core accepts it (and ORDER_PLATFORM)
+ * on every modern device, and never on legacy ones, which carry 32 bits.
+ */
+static void test_access_platform_required(void)
+{
+    setup(&modern_ops, BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_ACCESS_PLATFORM) | BIT(1));
+    fk.requires = BIT(VIRTIO_F_ACCESS_PLATFORM);
+    CHECK_EQ_I64(virtio_dev_start(&dev, blk_features, NBLK), 0);
+    CHECK_EQ_U64(fk.written, BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_ACCESS_PLATFORM) | BIT(1));
+    CHECK(fk.status & FOK);
+    CHECK_STR(dev.why, "");
+
+    setup(&modern_ops, BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_ORDER_PLATFORM));
+    fk.requires = BIT(VIRTIO_F_ORDER_PLATFORM);
+    CHECK_EQ_I64(virtio_dev_start(&dev, NULL, 0), 0);
+
+    /* virtio-net's table too: the core adds the transport features to any driver's. */
+    static const struct virtio_feature net[] = { { 5, "mac" }, { 16, "status" } };
+    setup(&modern_ops, BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_ACCESS_PLATFORM) | BIT(5) | BIT(7));
+    fk.requires = BIT(VIRTIO_F_ACCESS_PLATFORM);
+    CHECK_EQ_I64(virtio_dev_start(&dev, net, 2), 0);
+    CHECK_EQ_U64(fk.written, BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_ACCESS_PLATFORM) | BIT(5));
+}
+
+/* A device that still cannot start says which features it may have wanted, by name. */
+static void test_refusal_names_features(void)
+{
+    setup(&modern_ops, BIT(VIRTIO_F_VERSION_1) | BIT(VIRTIO_F_NOTIFICATION_DATA) | BIT(VIRTIO_F_RING_PACKED) |
+                       BIT(1) | BIT(7) | BIT(12));
+    fk.requires = BIT(VIRTIO_F_NOTIFICATION_DATA);
+    CHECK_EQ_I64(virtio_dev_start(&dev, blk_features, NBLK), -NP_ENOTSUP);
+    CHECK_STR(dev.why, "the device refused FEATURES_OK; offered, not accepted: RING_PACKED(34) "
+                       "NOTIFICATION_DATA(38) device bits 0x1080");
+
+    /* A modern device without VERSION_1 says so. */
+    setup(&modern_ops, BIT(1));
+    CHECK_EQ_I64(virtio_dev_start(&dev, blk_features, NBLK), -NP_ENOTSUP);
+    CHECK(strstr(dev.why, "VERSION_1(32)") != NULL);
+
+    /* A later successful start clears the reason. */
+    setup(&modern_ops, BIT(VIRTIO_F_VERSION_1));
+    strcpy(dev.why, "stale");
+    CHECK_EQ_I64(virtio_dev_start(&dev, blk_features, NBLK), 0);
+    CHECK_STR(dev.why, "");
+
+    /* The naming itself: driver names from its table, nothing left, and a short buffer. */
+    char buf[40];
+    virtio_features_refused(buf, sizeof(buf), BIT(9) | BIT(VIRTIO_F_EVENT_IDX), 0, blk_features, NBLK);
+    CHECK_STR(buf, "flush(9) EVENT_IDX(29)");
+    virtio_features_refused(buf, sizeof(buf), BIT(9), BIT(9), blk_features, NBLK);
+    CHECK_STR(buf, "none");
+    char tiny[12];
+    int n = virtio_features_refused(tiny, sizeof(tiny), ~0ull, 0, blk_features, NBLK);
+    CHECK(n >= 0 && (size_t)n < sizeof(tiny));
+    CHECK_EQ_U64(strlen(tiny), (uint64_t)n);
 }
 
 /* A reset that never completes: bounded by the clock, nothing written after it. */
@@ -328,6 +388,8 @@ static void test_needs_reset(void)
 int main(void)
 {
     TEST_RUN(test_negotiate_pure);
+    TEST_RUN(test_access_platform_required);
+    TEST_RUN(test_refusal_names_features);
     TEST_RUN(test_start_modern);
     TEST_RUN(test_start_legacy);
     TEST_RUN(test_features_ok_refused);
