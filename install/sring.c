@@ -90,6 +90,22 @@ int sring_next(struct sring *r, bool final, unsigned *slot, uint64_t *off, void 
     return 1;
 }
 
+int sring_trim(struct sring *r, unsigned slot, size_t len)
+{
+    struct sring_io *io = &r->io[slot < SRING_MAX_IO ? slot : 0];
+    if (slot >= SRING_MAX_IO || !io->busy || io->complete || io->off + io->len != r->submitted ||
+        (slot + 1) % SRING_MAX_IO != r->io_next || len >= io->len || len % r->block)
+        return -NP_EINVAL;
+    r->submitted = io->off + len;
+    if (len) {
+        io->len = len;
+    } else {
+        io->busy = false;
+        r->io_next = slot;      /* the slot is the next one's again: slots stay in disk order */
+    }
+    return 0;
+}
+
 size_t sring_complete(struct sring *r, unsigned slot)
 {
     if (slot >= SRING_MAX_IO || !r->io[slot].busy)

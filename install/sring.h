@@ -53,6 +53,13 @@ size_t sring_append(struct sring *r, const void *data, size_t len);
 int sring_next(struct sring *r, bool final, unsigned *slot, uint64_t *off, void **data, size_t *len,
                size_t *pad);
 
+/*
+ * Shortens the write sring_next just handed out to its first len bytes (a multiple of block);
+ * 0 gives it back whole. The rest is handed out again by the next sring_next. 0, or
+ * -NP_EINVAL when slot is not that write or len does not shorten it.
+ */
+int sring_trim(struct sring *r, unsigned slot, size_t len);
+
 /* Marks a write complete; returns the bytes of ring freed (0 when an earlier one is pending). */
 size_t sring_complete(struct sring *r, unsigned slot);
 
