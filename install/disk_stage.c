@@ -92,8 +92,10 @@ static size_t cut(struct disk_stage *d, unsigned slot, uint64_t off, const uint8
     *op = BLK_WRITE;
     if (!d->zero_max)
         return len;
+    /* Open: the write took every whole block there is; more data may still extend it. */
+    bool open_end = !final && d->ring.head - (off + len) < d->ring.block;
     uint64_t t0 = clock_us();
-    size_t n = zeroes_cut(off, data, len, !final && off + len == d->ring.head, d->zero_max, &zero);
+    size_t n = zeroes_cut(off, data, len, open_end, d->zero_max, &zero);
     d->zero_scan_us += clock_us() - t0;
     if (n < len)
         sring_trim(&d->ring, slot, n);

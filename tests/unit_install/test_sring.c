@@ -326,6 +326,30 @@ static void test_trim(void)
     guard_free(buf, 4096);
 }
 
+/* The rest of a write cut short goes out at once, though shorter than a chunk and not idle. */
+static void test_trim_rest_is_due(void)
+{
+    uint8_t *buf = guard_alloc(8192);
+    uint8_t src[8192];
+    struct sring r;
+    fill(src, 0, sizeof(src));
+    CHECK_EQ_I64(sring_init(&r, buf, 8192, 2048, 512, START, START + MIB), 0);
+    CHECK_EQ_U64(sring_append(&r, src, 2048 + 1024), 3072);
+    struct write a = next(&r, false);
+    CHECK_EQ_U64(a.len, 2048);
+    CHECK_EQ_I64(next(&r, false).ret, 0);                   /* 1024 left: less than a chunk, not idle */
+    CHECK_EQ_I64(sring_trim(&r, a.slot, 1536), 0);
+    struct write b = next(&r, false);                       /* the cut-off 512 (and what follows it) */
+    CHECK_EQ_I64(b.ret, 1);
+    CHECK_EQ_U64(b.off, START + 1536);
+    CHECK_EQ_U64(b.len, 1536);
+    CHECK_EQ_I64(next(&r, false).ret, 0);                   /* nothing due any more */
+    CHECK_EQ_I64(sring_trim(&r, b.slot, 0), 0);             /* given back whole */
+    CHECK_EQ_U64(r.submitted, START + 1536);
+    CHECK_EQ_I64(next(&r, false).ret, 1);                   /* still inside the first cut's rest */
+    guard_free(buf, 8192);
+}
+
 /* sring_idle: nothing outstanding and nothing unsubmitted, a partial last block included. */
 static void test_idle(void)
 {
@@ -372,7 +396,7 @@ struct rig {
     uint8_t *disk;                        /* what landed at [START, disk_end) */
     uint8_t *hits;                        /* how many writes covered each byte */
     /* the model */
-    uint64_t head, sub, done, pos;
+    uint64_t head, sub, done, pos, rest_end;
     unsigned slot_next, out;
     struct model_io io[SRING_MAX_IO];
     bool padded;
@@ -426,7 +450,8 @@ static bool rig_next(struct rig *g)
     n -= n % g->block;
     bool busy = g->io[g->slot_next].used;
     stats.busy_refusals += busy;
-    bool want = !busy && n > 0 && (n == g->chunk || final || n == to_end || g->out == 0);
+    bool rest = g->sub < g->rest_end;       /* the rest of a write cut short */
+    bool want = !busy && n > 0 && (n == g->chunk || final || n == to_end || g->out == 0 || rest);
 
     struct write w = next(&g->r, final);
     CHECK_EQ_U64(w.pad, want_pad);
@@ -443,9 +468,10 @@ static bool rig_next(struct rig *g)
     CHECK(w.len > 0 && w.len % g->block == 0 && w.off % g->block == 0);
     CHECK((uint8_t *)w.data + w.len <= g->buf + g->size);
     CHECK(w.off >= START && w.off + w.len <= g->disk_end);
-    /* at least a chunk unless no write is out, the stream ended or the run meets the ring's end */
+    /* at least a chunk unless no write is out, the stream ended, the run meets the ring's end or
+       it is the rest of a write cut short */
     if (w.len < g->chunk) {
-        CHECK(g->out == 0 || final || ring_pos + w.len == g->size);
+        CHECK(g->out == 0 || final || ring_pos + w.len == g->size || rest);
         stats.short_writes++;
     }
     if (w.slot >= SRING_MAX_IO)
@@ -458,6 +484,7 @@ static bool rig_next(struct rig *g)
         stats.trims++;
         if (!t)
             return false;
+        g->rest_end = w.off + w.len;
         w.len = t;
     }
     g->io[w.slot] = (struct model_io){ w.off, w.len, w.data, true, false };
@@ -641,6 +668,7 @@ int main(void)
     TEST_RUN_ISOLATED(test_slots);
     TEST_RUN_ISOLATED(test_idle);
     TEST_RUN_ISOLATED(test_trim);
+    TEST_RUN_ISOLATED(test_trim_rest_is_due);
     TEST_RUN_ISOLATED(test_random_streams);
     return test_finish();
 }
