@@ -109,6 +109,7 @@ static void zeroes_refused(struct disk_stage *d, unsigned slot)
     if (d->zero_max)
         log_warn("install: disk %s refused WRITE_ZEROES: writing the zeros instead\n", d->disk->name);
     d->zero_max = 0;
+    d->held_head = 0;               /* nothing is held back any more */
     d->req[slot].op = BLK_WRITE;    /* the zeros are still in the ring: the slot's space is not freed */
     d->req[slot].status = BLK_PENDING;
     d->redo |= 1u << slot;
@@ -142,7 +143,8 @@ static int pump(struct disk_stage *d, bool final)
     enum blk_op op;
     if (redo(d) || (d->pending >= 0 && submit(d, (unsigned)d->pending)))
         return -1;
-    while (d->pending < 0) {
+    /* A write held back inside one 64 KiB unit stays so until more data comes: skip the work. */
+    while (d->pending < 0 && (final || d->ring.head != d->held_head)) {
         int got = sring_next(&d->ring, final, &slot, &off, &data, &len, &pad);
         if (pad)    /* reported once, by whichever call padded, handing out a write or not */
             log_info("install: the image ends inside a block: %zu zero bytes pad it\n", pad);
@@ -150,6 +152,7 @@ static int pump(struct disk_stage *d, bool final)
             break;
         if (!(len = cut(d, slot, off, data, len, final, &op))) {
             sring_trim(&d->ring, slot, 0);      /* within one 64 KiB unit: wait for the rest of it */
+            d->held_head = d->ring.head;
             break;
         }
         d->req[slot] = (struct blk_req){ op, off, data, len, BLK_PENDING, req_done, NULL };
@@ -220,6 +223,7 @@ static int disk_begin(struct stage *s, uint64_t offset, uint64_t total)
     d->pos = 0;
     d->ring_in = d->ring_credited = 0;
     d->zeroed_bytes = 0;    /* the old stream's zeroes are written over */
+    d->held_head = 0;
     d->zero_reqs = 0;
     return 0;
 }

@@ -36,6 +36,7 @@ struct disk_stage {
     uint64_t last_done_us;
     size_t zero_max;        /* longest BLK_WRITE_ZEROES run; 0 when the disk has none */
     uint32_t redo;          /* slots whose WRITE_ZEROES the disk refused: to write as data */
+    uint64_t held_head;     /* a write was held back when the ring's head was here */
     uint64_t zeroed_bytes;  /* image bytes the disk zeroed itself, in this stream */
     unsigned zero_reqs;
     uint64_t zero_scan_us;  /* time spent looking for zero runs */
