@@ -1,8 +1,39 @@
 #include "install/checksum.h"
 
-#include "install/summary.h"
 #include "kernel/console.h"
 #include "kernel/string.h"
+
+void checksum_hash_start(struct checksum_hash *h, enum digest_alg alg)
+{
+    h->alg = alg;
+    if (alg == DIGEST_SHA512) {
+        mbedtls_sha512_init(&h->u.sha512);
+        mbedtls_sha512_starts_ret(&h->u.sha512, 0);
+    } else {
+        mbedtls_sha256_init(&h->u.sha256);
+        mbedtls_sha256_starts_ret(&h->u.sha256, 0);
+    }
+}
+
+void checksum_hash_update(struct checksum_hash *h, const uint8_t *p, size_t len)
+{
+    if (h->alg == DIGEST_SHA512)
+        mbedtls_sha512_update_ret(&h->u.sha512, p, len);
+    else
+        mbedtls_sha256_update_ret(&h->u.sha256, p, len);
+}
+
+void checksum_hash_finish(struct checksum_hash *h, struct digest *out)
+{
+    out->alg = h->alg;
+    if (h->alg == DIGEST_SHA512) {
+        mbedtls_sha512_finish_ret(&h->u.sha512, out->bytes);
+        mbedtls_sha512_free(&h->u.sha512);
+    } else {
+        mbedtls_sha256_finish_ret(&h->u.sha256, out->bytes);
+        mbedtls_sha256_free(&h->u.sha256);
+    }
+}
 
 static struct checksum_stage *of(struct stage *s)
 {
@@ -13,12 +44,10 @@ static int checksum_begin(struct stage *s, uint64_t offset, uint64_t total)
 {
     struct checksum_stage *c = of(s);
     if (offset && offset != c->pos)
-        return stage_fail(s, NP_EXIT_HTTP, "checksum: input resumed at byte %llu, not at %llu",
+        return stage_fail(s, NP_EXIT_HTTP, "%s: input resumed at byte %llu, not at %llu", c->key,
                           (unsigned long long)offset, (unsigned long long)c->pos);
     if (!offset) {
-        mbedtls_sha256_free(&c->sha);
-        mbedtls_sha256_init(&c->sha);
-        mbedtls_sha256_starts_ret(&c->sha, 0);
+        checksum_hash_start(&c->hash, c->hash.alg);     /* the old hash holds no memory to free */
         c->pos = 0;
     }
     return stage_begin(s->next, offset, total);
@@ -27,7 +56,7 @@ static int checksum_begin(struct stage *s, uint64_t offset, uint64_t total)
 static int checksum_write(struct stage *s, const uint8_t *p, size_t len)
 {
     struct checksum_stage *c = of(s);
-    mbedtls_sha256_update_ret(&c->sha, p, len);
+    checksum_hash_update(&c->hash, p, len);
     c->pos += len;
     return stage_write(s->next, p, len);
 }
@@ -38,44 +67,36 @@ static int checksum_end(struct stage *s)
     struct checksum_stage *c = of(s);
     if (stage_end(s->next))
         return -1;
-    mbedtls_sha256_finish_ret(&c->sha, c->digest);
-    if (c->have_want && NP_STRFN(memcmp)(c->digest, c->want, sizeof(c->digest))) {
-        char got[65];
-        summary_hex(c->digest, got);
-        return stage_fail(s, NP_EXIT_HASH, "sha256 mismatch: got %s; the first MiB stays zeroed", got);
+    checksum_hash_finish(&c->hash, &c->digest);
+    size_t n = digest_len(c->digest.alg);
+    if (c->have_want && NP_STRFN(memcmp)(c->digest.bytes, c->want.bytes, n)) {
+        char got[DIGEST_HEX_MAX];
+        digest_hex(&c->digest, got);
+        return stage_fail(s, NP_EXIT_HASH, "%s mismatch: got %s; the first MiB stays zeroed", c->key, got);
     }
-    log_info("install: %llu bytes, sha256 %s; writing the first MiB\n", (unsigned long long)c->pos,
-             c->have_want ? "matches" : "(no sha256= given to compare)");
+    if (c->have_want)
+        log_info("install: %llu bytes, %s matches\n", (unsigned long long)c->pos, c->key);
+    else
+        log_info("install: %llu bytes, %s (no %s= given to compare)\n", (unsigned long long)c->pos, c->key,
+                 c->key);
     return 0;
 }
 
 static const struct stage_ops checksum_ops = {
-    .name = "sha256",
+    .name = "checksum",
     .begin = checksum_begin,
     .write = checksum_write,
     .end = checksum_end,
 };
 
 void checksum_stage_init(struct checksum_stage *c, struct stage *next, struct stage_error *err,
-                         const uint8_t *want)
+                         const char *key, enum digest_alg alg, const struct digest *want)
 {
     NP_STRFN(memset)(c, 0, sizeof(*c));
     c->st = (struct stage){ &checksum_ops, next, err };
+    c->key = key;
     c->have_want = want != NULL;
     if (want)
-        NP_STRFN(memcpy)(c->want, want, sizeof(c->want));
-    mbedtls_sha256_init(&c->sha);
-    mbedtls_sha256_starts_ret(&c->sha, 0);
-}
-
-int checksum_parse_hex(const char *s, uint8_t out[CHECKSUM_SHA256_LEN])
-{
-    for (int i = 0; i < 2 * CHECKSUM_SHA256_LEN; i++) {
-        char c = s[i] | 0x20;
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (v < 0)
-            return -1;
-        out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] | v : v << 4);
-    }
-    return s[2 * CHECKSUM_SHA256_LEN] ? -1 : 0;
+        c->want = *want;
+    checksum_hash_start(&c->hash, want ? want->alg : alg);
 }

@@ -1,32 +1,49 @@
 /*
- * The checksum stage: hashes every byte that passes through it (SHA-256, FIPS 180-4) and, at
- * the end of the input, compares the digest with the one the user gave. A mismatch stops the
- * install before the disk is made bootable.
+ * The checksum stage: hashes every byte that passes through it (SHA-256 or SHA-512, FIPS
+ * 180-4) and, at the end of the input, compares the digest with the one the user gave. A
+ * mismatch stops the install before the disk is made bootable. The install runs one on the
+ * bytes served (sha256=, sha512=, checksum=) and, with raw_sha256=, one more right before the
+ * disk, on the bytes written.
  */
 #ifndef INSTALL_CHECKSUM_H
 #define INSTALL_CHECKSUM_H
 
 #include <stdbool.h>
 
+#include "install/digest.h"
 #include "install/stage.h"
 #include "mbedtls/sha256.h"
+#include "mbedtls/sha512.h"
 
-#define CHECKSUM_SHA256_LEN 32
+/* One running hash of either algorithm (also used to hash the read-back). */
+struct checksum_hash {
+    enum digest_alg alg;
+    union {
+        mbedtls_sha256_context sha256;
+        mbedtls_sha512_context sha512;
+    } u;
+};
+
+void checksum_hash_start(struct checksum_hash *h, enum digest_alg alg);
+void checksum_hash_update(struct checksum_hash *h, const uint8_t *p, size_t len);
+/* Writes the digest (out->alg = h->alg) and ends the hash. */
+void checksum_hash_finish(struct checksum_hash *h, struct digest *out);
 
 struct checksum_stage {
     struct stage st;
-    mbedtls_sha256_context sha;
+    const char *key;        /* what the console calls it: "sha256", "raw_sha256"... */
+    struct checksum_hash hash;
     uint64_t pos;           /* input bytes hashed */
     bool have_want;
-    uint8_t want[CHECKSUM_SHA256_LEN];
-    uint8_t digest[CHECKSUM_SHA256_LEN];    /* valid after a successful end */
+    struct digest want;
+    struct digest digest;   /* valid after a successful end */
 };
 
-/* want: the expected digest, or NULL to hash without comparing. */
+/*
+ * key: the name in messages (a static string). want: the expected digest (its algorithm is
+ * the one hashed), or NULL to hash with alg without comparing.
+ */
 void checksum_stage_init(struct checksum_stage *c, struct stage *next, struct stage_error *err,
-                         const uint8_t *want);
-
-/* "64 hex digits" into a digest: 0, or -1 for anything else. */
-int checksum_parse_hex(const char *s, uint8_t out[CHECKSUM_SHA256_LEN]);
+                         const char *key, enum digest_alg alg, const struct digest *want);
 
 #endif

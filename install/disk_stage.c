@@ -1,6 +1,7 @@
 #include "install/disk_stage.h"
 
 #include "arch/x86_64/arch.h"
+#include "install/zeroes.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/kmem.h"
@@ -20,6 +21,11 @@ static void req_done(struct blk_req *r)
     (void)r;    /* completion is read from r->status in pump: nothing to do here */
 }
 
+static const char *op_name(enum blk_op op)
+{
+    return op == BLK_READ ? "read" : op == BLK_FLUSH ? "flush" : op == BLK_WRITE_ZEROES ? "write-zeroes" : "write";
+}
+
 static int disk_fail(struct disk_stage *d, struct blk_req *r, const char *what)
 {
     return stage_fail(&d->st, NP_EXIT_DISK, "disk %s: %s failed at sector %llu: %s", d->disk->name, what,
@@ -35,7 +41,7 @@ static int disk_sync(struct disk_stage *d, enum blk_op op, uint64_t off, void *b
         size_t n = len - done < d->disk->max_transfer ? len - done : d->disk->max_transfer;
         r = (struct blk_req){ op, off + done, (uint8_t *)buf + done, n, BLK_PENDING, req_done, NULL };
         if (blkdev_sync(d->disk, &r, DISK_STALL_US))
-            return disk_fail(d, &r, op == BLK_READ ? "read" : op == BLK_FLUSH ? "flush" : "write");
+            return disk_fail(d, &r, op_name(op));
         done += n;
     } while (done < len);
     return 0;
@@ -70,7 +76,59 @@ static int submit(struct disk_stage *d, unsigned slot)
     d->pending = err == -NP_EBUSY ? (int)slot : -1;
     if (err && err != -NP_EBUSY) {
         d->req[slot].status = err;
-        return disk_fail(d, &d->req[slot], "write");
+        return disk_fail(d, &d->req[slot], op_name(d->req[slot].op));
+    }
+    return 0;
+}
+
+/*
+ * The next request out of a ring write: with WRITE_ZEROES, cut at zero runs (the rest goes
+ * back to the ring for the next turn). Returns its length, 0 to wait for more data.
+ */
+static size_t cut(struct disk_stage *d, unsigned slot, uint64_t off, const uint8_t *data, size_t len, bool final,
+                  enum blk_op *op)
+{
+    bool zero = false;
+    *op = BLK_WRITE;
+    if (!d->zero_max)
+        return len;
+    /* Open: the write took every whole block there is; more data may still extend it. */
+    bool open_end = !final && d->ring.head - (off + len) < d->ring.block;
+    uint64_t t0 = clock_us();
+    size_t n = zeroes_cut(off, data, len, open_end, d->zero_max, &zero);
+    d->zero_scan_us += clock_us() - t0;
+    if (n < len)
+        sring_trim(&d->ring, slot, n);
+    *op = zero ? BLK_WRITE_ZEROES : BLK_WRITE;
+    return n;
+}
+
+/* A disk that offered WRITE_ZEROES and refused one: from now on zeros are written as data. */
+static void zeroes_refused(struct disk_stage *d, unsigned slot)
+{
+    if (d->zero_max)
+        log_warn("install: disk %s refused WRITE_ZEROES: writing the zeros instead\n", d->disk->name);
+    d->zero_max = 0;
+    d->held_head = 0;               /* nothing is held back any more */
+    d->req[slot].op = BLK_WRITE;    /* the zeros are still in the ring: the slot's space is not freed */
+    d->req[slot].status = BLK_PENDING;
+    d->redo |= 1u << slot;
+}
+
+/* Hands refused WRITE_ZEROES back to the disk as writes; a full queue keeps them for later. */
+static int redo(struct disk_stage *d)
+{
+    for (unsigned i = 0; i < SRING_MAX_IO && d->redo; i++) {
+        if (!(d->redo & (1u << i)))
+            continue;
+        int err = blkdev_submit(d->disk, &d->req[i]);
+        if (err == -NP_EBUSY)
+            return 0;
+        d->redo &= ~(1u << i);
+        if (err) {
+            d->req[i].status = err;
+            return disk_fail(d, &d->req[i], "write");
+        }
     }
     return 0;
 }
@@ -82,15 +140,22 @@ static int pump(struct disk_stage *d, bool final)
     uint64_t off;
     void *data;
     size_t len, pad;
-    if (d->pending >= 0 && submit(d, (unsigned)d->pending))
+    enum blk_op op;
+    if (redo(d) || (d->pending >= 0 && submit(d, (unsigned)d->pending)))
         return -1;
-    while (d->pending < 0) {
+    /* A write held back inside one 64 KiB unit stays so until more data comes: skip the work. */
+    while (d->pending < 0 && (final || d->ring.head != d->held_head)) {
         int got = sring_next(&d->ring, final, &slot, &off, &data, &len, &pad);
         if (pad)    /* reported once, by whichever call padded, handing out a write or not */
             log_info("install: the image ends inside a block: %zu zero bytes pad it\n", pad);
         if (got != 1)
             break;
-        d->req[slot] = (struct blk_req){ BLK_WRITE, off, data, len, BLK_PENDING, req_done, NULL };
+        if (!(len = cut(d, slot, off, data, len, final, &op))) {
+            sring_trim(&d->ring, slot, 0);      /* within one 64 KiB unit: wait for the rest of it */
+            d->held_head = d->ring.head;
+            break;
+        }
+        d->req[slot] = (struct blk_req){ op, off, data, len, BLK_PENDING, req_done, NULL };
         if (submit(d, slot))
             return -1;
     }
@@ -100,8 +165,14 @@ static int pump(struct disk_stage *d, bool final)
         struct blk_req *r = &d->req[i];
         if (!d->ring.io[i].busy || d->ring.io[i].complete || r->status == BLK_PENDING || (int)i == d->pending)
             continue;
+        if (r->op == BLK_WRITE_ZEROES && r->status == -NP_ENOTSUP) {
+            zeroes_refused(d, i);
+            continue;
+        }
         if (r->status)
-            return disk_fail(d, r, "write");
+            return disk_fail(d, r, op_name(r->op));
+        if (r->op == BLK_WRITE_ZEROES)
+            d->zeroed_bytes += r->len, d->zero_reqs++;
         if (sring_complete(&d->ring, i))
             ring_credit(d);
         d->last_done_us = clock_us();
@@ -151,6 +222,9 @@ static int disk_begin(struct stage *s, uint64_t offset, uint64_t total)
     sring_init(&d->ring, d->ring.buf, d->ring.size, d->ring.chunk, d->ring.block, HOLD_BYTES, cap);
     d->pos = 0;
     d->ring_in = d->ring_credited = 0;
+    d->zeroed_bytes = 0;    /* the old stream's zeroes are written over */
+    d->held_head = 0;
+    d->zero_reqs = 0;
     return 0;
 }
 
@@ -188,7 +262,13 @@ static int disk_write(struct stage *s, const uint8_t *p, size_t len)
 static int disk_end(struct stage *s)
 {
     struct disk_stage *d = of(s);
-    return drain(d, true) || disk_flush(d) ? -1 : 0;
+    if (drain(d, true) || disk_flush(d))
+        return -1;
+    if (d->disk->max_zeroes)
+        log_info("install: %llu bytes zeroed by disk %s itself in %u WRITE_ZEROES; looking for them took %llu ms\n",
+                 (unsigned long long)d->zeroed_bytes, d->disk->name, d->zero_reqs,
+                 (unsigned long long)(d->zero_scan_us / 1000));
+    return 0;
 }
 
 static const struct stage_ops disk_ops = {
@@ -208,6 +288,7 @@ int disk_stage_init(struct disk_stage *d, struct blkdev *disk, struct stage_erro
     d->tcp_window = window;
     d->pending = -1;
     d->total = STAGE_LEN_UNKNOWN;
+    d->zero_max = disk->max_zeroes - disk->max_zeroes % ZEROES_UNIT;
     uint32_t chunk = disk->max_transfer < CHUNK_MAX ? disk->max_transfer : CHUNK_MAX;
     chunk -= chunk % disk->block_size;
     uint64_t ring_pa, hold_pa, zero_pa;

@@ -4,6 +4,8 @@
  * sector ring (install/sring.h) in large writes, several in flight. At the end of the input the
  * ring drains and the disk is flushed; only disk_stage_commit, once every check passed, writes
  * the held first MiB. A failed or unverified install never leaves a disk that looks bootable.
+ * Where the disk offers BLK_WRITE_ZEROES, all-zero runs of the image (install/zeroes.h) go out
+ * as that instead of as zeros; a disk that then refuses one gets zeros written after all.
  */
 #ifndef INSTALL_DISK_STAGE_H
 #define INSTALL_DISK_STAGE_H
@@ -32,6 +34,12 @@ struct disk_stage {
     size_t tcp_window;      /* the most the source may send beyond what it was credited */
     void (*release)(size_t len);    /* input memory is free again: the source may send more */
     uint64_t last_done_us;
+    size_t zero_max;        /* longest BLK_WRITE_ZEROES run; 0 when the disk has none */
+    uint32_t redo;          /* slots whose WRITE_ZEROES the disk refused: to write as data */
+    uint64_t held_head;     /* a write was held back when the ring's head was here */
+    uint64_t zeroed_bytes;  /* image bytes the disk zeroed itself, in this stream */
+    unsigned zero_reqs;
+    uint64_t zero_scan_us;  /* time spent looking for zero runs */
 };
 
 /*

@@ -1,7 +1,8 @@
 /*
  * The install job: url= through the pipeline (install/stage.h) onto the disk, then the
  * checks, then the first MiB, then one summary line. The pipeline today:
- *     HTTP source -> checksum (SHA-256 of the served bytes) -> disk (sector ring)
+ *     HTTP source -> checksum (of the served bytes) [-> raw checksum] -> disk (sector ring)
+ * The raw checksum (raw_sha256=) is always the stage right before the disk.
  */
 #include "install/install.h"
 
@@ -10,6 +11,7 @@
 #include "install/disk_stage.h"
 #include "install/source_http.h"
 #include "install/summary.h"
+#include "install/sums.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/printf.h"
@@ -17,10 +19,12 @@
 #include "kernel/undriven.h"
 #include "kernel/urlmask.h"
 #include "lwip/opt.h"
+#include "net/http/http_fetch.h"
 #include "net/http/http_resp.h"
 #include "net/lwip-port/net.h"
 
 #define PROGRESS_US     1000000ull
+#define SUMS_FILE_MAX   (128u << 10)    /* a SHA256SUMS of a few thousand files */
 
 /* The ring is the receive buffer: it must hold a whole TCP window beyond what it lends back early. */
 _Static_assert(DISK_STAGE_RING_BYTES >= 4 * TCP_WND, "keep the ring well above TCP_WND");
@@ -28,8 +32,9 @@ _Static_assert(STAGE_LEN_UNKNOWN == HTTP_LEN_UNKNOWN, "lengths pass from HTTP to
 
 struct install_opts {
     const char *url;
-    uint8_t sha[CHECKSUM_SHA256_LEN];
-    bool have_sha;
+    const char *sums_url;       /* checksum=: want comes from this file */
+    struct digest want, raw;    /* of the bytes served; of the bytes written (raw_sha256=) */
+    bool have_want, have_raw;
     bool readback;
     struct http_get_opts http;
 };
@@ -37,6 +42,7 @@ struct install_opts {
 static struct {
     struct stage_error err;
     struct checksum_stage sum;
+    struct checksum_stage raw;      /* raw_sha256=: right before the disk */
     struct disk_stage disk;
     uint64_t t0_us, last_progress_us;
 } job;
@@ -70,14 +76,33 @@ static int job_pump(void *ctx)
     return 0;
 }
 
+/* key=HEX of alg into d: 0 (*have says whether it was given), or -1 after an error line. */
+static int parse_digest(const struct cmdline *cl, const char *key, enum digest_alg alg, struct digest *d,
+                        bool *have)
+{
+    const char *s = cmdline_get(cl, key);
+    *have = s != NULL;
+    if (s && digest_parse_hex(s, NP_STRFN(strlen)(s), alg, d))
+        return log_err("error: %s=%s: want %zu hex digits\n", key, s, 2 * digest_len(alg)), -1;
+    return 0;
+}
+
 static int parse_opts(const struct cmdline *cl, struct install_opts *o)
 {
     uint64_t retries = 5, timeout = 30;
     const char *s;
+    struct digest sha512;
+    bool have512;
     o->url = cmdline_get(cl, "url");
-    o->have_sha = (s = cmdline_get(cl, "sha256")) != NULL;
-    if (o->have_sha && checksum_parse_hex(s, o->sha))
-        return log_err("error: sha256=%s: want 64 hex digits\n", s), -1;
+    o->sums_url = cmdline_get(cl, "checksum");
+    if (parse_digest(cl, "sha256", DIGEST_SHA256, &o->want, &o->have_want) ||
+        parse_digest(cl, "sha512", DIGEST_SHA512, &sha512, &have512) ||
+        parse_digest(cl, "raw_sha256", DIGEST_SHA256, &o->raw, &o->have_raw))
+        return -1;
+    if (o->have_want + have512 + (o->sums_url != NULL) > 1)
+        return log_err("error: sha256=, sha512= and checksum= say the same thing: give one\n"), -1;
+    if (have512)
+        o->want = sha512, o->have_want = true;
     if ((s = cmdline_get(cl, "retries")) && (cmdline_parse_u64(s, &retries) || retries > 100))
         return log_err("error: retries=%s: want 0 to 100\n", s), -1;
     if ((s = cmdline_get(cl, "timeout")) && (cmdline_parse_u64(s, &timeout) || !timeout || timeout > 3600))
@@ -86,8 +111,7 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     if (s && NP_STRFN(strcmp)(s, "readback") && NP_STRFN(strcmp)(s, "none"))
         return log_err("error: verify=%s: want none or readback\n", s), -1;
     o->readback = s && !NP_STRFN(strcmp)(s, "readback");
-    /* With a hash to check the result, a server without validators may be resumed too. */
-    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, o->have_sha };
+    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, false };   /* see install_run */
     return 0;
 }
 
@@ -121,11 +145,12 @@ static struct blkdev *pick_disk(const struct cmdline *cl)
     return NULL;
 }
 
-static void summary(enum np_exit status, const uint8_t *digest)
+static void summary(enum np_exit status, const struct digest *digest)
 {
-    char line[200];
+    char line[320];
     uint64_t us = job.t0_us ? clock_us() - job.t0_us : 0;
-    summary_format(line, sizeof(line), status, job.disk.pos, digest, us, job.disk.disk ? job.disk.disk->name : NULL);
+    summary_format(line, sizeof(line), status, job.disk.pos, digest, us, job.disk.disk ? job.disk.disk->name : NULL,
+                   job.disk.zeroed_bytes);
     np_result_line(line);
 }
 
@@ -139,35 +164,33 @@ static enum np_exit fail_with(enum np_exit status)
 
 static void readback_feed(void *ctx, const uint8_t *p, size_t len)
 {
-    mbedtls_sha256_update_ret(ctx, p, len);
+    checksum_hash_update(ctx, p, len);
 }
 
-/* verify=readback: the image as the disk holds it now, hashed again. */
-static int readback(const uint8_t want[CHECKSUM_SHA256_LEN])
+/* verify=readback: the image as the disk holds it now, hashed again (want: of those bytes). */
+static int readback(const struct digest *want)
 {
-    mbedtls_sha256_context c;
-    uint8_t got[CHECKSUM_SHA256_LEN];
-    mbedtls_sha256_init(&c);
-    mbedtls_sha256_starts_ret(&c, 0);
-    int err = disk_stage_readback(&job.disk, readback_feed, &c);
-    mbedtls_sha256_finish_ret(&c, got);
-    mbedtls_sha256_free(&c);
+    static struct checksum_hash h;
+    struct digest got;
+    checksum_hash_start(&h, want->alg);
+    int err = disk_stage_readback(&job.disk, readback_feed, &h);
+    checksum_hash_finish(&h, &got);
     if (err)
         return -1;
-    if (NP_STRFN(memcmp)(got, want, sizeof(got)))
+    if (NP_STRFN(memcmp)(got.bytes, want->bytes, digest_len(got.alg)))
         return stage_fail(&job.disk.st, NP_EXIT_VERIFY, "read-back of disk %s does not match what was received",
                           job.disk.disk->name);
-    log_info("install: read back %llu bytes from %s: same SHA-256\n", (unsigned long long)job.disk.pos,
-             job.disk.disk->name);
+    log_info("install: read back %llu bytes from %s: same %s\n", (unsigned long long)job.disk.pos,
+             job.disk.disk->name, digest_name(got.alg));
     return 0;
 }
 
 /*
  * The image onto the disk but for its first MiB: downloaded, the stages ended (the ring written
- * out and flushed, the hash compared). A hash that fails after a resume the server could not
- * validate (no ETag or Last-Modified) may be that resume's splice of two versions: the download
- * runs once more from byte 0, without such resumes; the stages begin again at 0 and the disk's
- * first MiB stays zeroed. Returns NP_EXIT_OK or the failure's status.
+ * out and flushed, the checksums compared). A checksum that fails after a resume the server
+ * could not validate (no ETag or Last-Modified) may be that resume's splice of two versions: the
+ * download runs once more from byte 0, without such resumes; the stages begin again at 0 and the
+ * disk's first MiB stays zeroed. Returns NP_EXIT_OK or the failure's status.
  */
 static enum np_exit download(struct install_opts *o)
 {
@@ -183,8 +206,8 @@ static enum np_exit download(struct install_opts *o)
             return NP_EXIT_OK;
         if (job.err.status != NP_EXIT_HASH || !res.unvalidated_resumes || !o->http.resume_unvalidated)
             return job.err.status;
-        log_warn("install: sha256 mismatch after a resume the server could not validate; "
-                 "downloading once more from byte 0\n");
+        log_warn("install: %s mismatch after a resume the server could not validate; "
+                 "downloading once more from byte 0\n", o->have_want ? digest_name(o->want.alg) : "raw_sha256");
         job.err = (struct stage_error){ NP_EXIT_OK, "" };
         o->http.resume_unvalidated = false;
     }
@@ -193,9 +216,50 @@ static enum np_exit download(struct install_opts *o)
 /* After the download: the first MiB, then the read-back. */
 static enum np_exit finish(const struct install_opts *o)
 {
-    if (disk_stage_commit(&job.disk) || (o->readback && readback(job.sum.digest)))
+    /* The read-back is of the bytes written: the raw stage's digest when there is one. */
+    const struct digest *written = o->have_raw ? &job.raw.digest : &job.sum.digest;
+    log_info("install: every check passed; writing the first MiB\n");
+    if (disk_stage_commit(&job.disk) || (o->readback && readback(written)))
         return fail_with(job.err.status != NP_EXIT_OK ? job.err.status : NP_EXIT_DISK);
-    summary(NP_EXIT_OK, job.sum.digest);
+    summary(NP_EXIT_OK, &job.sum.digest);
+    return NP_EXIT_OK;
+}
+
+/*
+ * checksum=URL: the sums file's line for url='s file name becomes the digest to compare.
+ * NP_EXIT_OK, or the status after one error line.
+ */
+static enum np_exit fetch_sums(struct install_opts *o)
+{
+    static char text[SUMS_FILE_MAX];
+    static struct sums_result r;
+    char name[SUMS_NAME_MAX];
+    size_t len;
+    if (sums_url_name(o->url, name, sizeof(name)))
+        return log_err("error: checksum=: url=%s names no file to look up\n", urlmask_str(o->url)), NP_EXIT_USAGE;
+    log_info("checksum: fetching %s\n", urlmask_str(o->sums_url));
+    enum np_exit e = http_fetch(o->sums_url, text, sizeof(text), &len);
+    if (e != NP_EXIT_OK)
+        return e;
+    const char *sums = urlmask_str(o->sums_url);     /* for the lines below */
+    int err = sums_find(text, len, name, &r);
+    if (err == -NP_ENOENT)
+        log_err("error: checksum: %s has no line for %s (%u lines: %s)\n", sums, name, r.entries,
+                r.entries ? r.listed : "no checksum lines at all");
+    else if (err == -NP_ENOTSUP)
+        log_err("error: checksum: %s lists %s only with digests netplant does not check (it takes SHA-256 "
+                "and SHA-512)\n", sums, name);
+    else if (err == -NP_EEXIST)
+        log_err("error: checksum: %s lists %s with two different digests, lines %u and %u\n", sums, name,
+                r.entry.line, r.other_line);
+    if (err)
+        return NP_EXIT_HASH;
+    char hex[DIGEST_HEX_MAX];
+    digest_hex(&r.entry.digest, hex);
+    log_info("checksum: line %u of %s: %s %s %s\n", r.entry.line, sums, digest_name(r.entry.digest.alg),
+             hex, name);
+    o->want = r.entry.digest;
+    o->have_want = true;
     return NP_EXIT_OK;
 }
 
@@ -208,12 +272,23 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
     struct blkdev *disk = pick_disk(cl);
     if (!disk || disk_stage_init(&job.disk, disk, &job.err, http_get_release, TCP_WND))
         return fail_with(NP_EXIT_DISK);
-    checksum_stage_init(&job.sum, &job.disk.st, &job.err, o.have_sha ? o.sha : NULL);
     enum np_exit e = net_up(cl, bi);
     if (e != NP_EXIT_OK)
         return fail_with(e);    /* net_up said why; the summary still names the disk */
     log_info("install: %s onto disk %s (%llu MiB)\n", urlmask_str(o.url), disk->name,
              (unsigned long long)(disk->size >> 20));
+    if (o.sums_url && (e = fetch_sums(&o)) != NP_EXIT_OK)
+        return fail_with(e);
+    /* With a checksum to check the result, a server without validators may be resumed too. */
+    o.http.resume_unvalidated = o.have_want || o.have_raw;
+    /* The chain, built from the disk up: the raw checksum is the stage right before the disk. */
+    struct stage *tail = &job.disk.st;
+    if (o.have_raw) {
+        checksum_stage_init(&job.raw, tail, &job.err, "raw_sha256", DIGEST_SHA256, &o.raw);
+        tail = &job.raw.st;
+    }
+    checksum_stage_init(&job.sum, tail, &job.err, o.have_want ? digest_name(o.want.alg) : "sha256", DIGEST_SHA256,
+                        o.have_want ? &o.want : NULL);
     job.t0_us = job.last_progress_us = clock_us();
     e = download(&o);
     return e == NP_EXIT_OK ? finish(&o) : fail_with(e);

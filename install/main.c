@@ -51,7 +51,10 @@ static const struct cmdline_key known_keys[] = {
     { "nettest", "lease|sink:PORT|echo:PORT|resolve:NAME: network test modes" },
     { "config", "URL of a key=value file that adds to this command line (${mac}: the NIC's MAC)" },
     { "url", "http://[USER:PASSWORD@]HOST[:PORT]/PATH: the image to install onto the disk" },
-    { "sha256", "64 hex digits: the image's SHA-256; the install fails if it differs" },
+    { "sha256", "64 hex digits: the image's SHA-256 as served; the install fails if it differs" },
+    { "sha512", "128 hex digits: the image's SHA-512 as served (instead of sha256=)" },
+    { "checksum", "URL of a SHA256SUMS/SHA512SUMS file: its line for url='s file name is checked" },
+    { "raw_sha256", "64 hex digits: the SHA-256 of the bytes written to the disk (decompressed)" },
     { "retries", "attempts after the first on connection errors and 408/429/5xx (default 5)" },
     { "timeout", "seconds without a byte before a connection counts as dead (default 30)" },
     { "verify", "none|readback: read the written image back and hash it again" },
@@ -233,11 +236,12 @@ static void list_disks(void)
     char line[320];
     for (unsigned i = 0; i < blkdev_count(); i++) {
         const struct blkdev *d = blkdev_get(i);
-        log_info("disk %s: %s via %s, %llu bytes (%llu MiB), %u-byte blocks,%s%s%s serial \"%s\"%s%s\n",
+        log_info("disk %s: %s via %s, %llu bytes (%llu MiB), %u-byte blocks,%s%s%s serial \"%s\"%s%s%s\n",
                  d->name, d->location, d->transport, (unsigned long long)d->size,
                  (unsigned long long)(d->size >> 20), d->block_size, d->model[0] ? " model \"" : "",
                  d->model, d->model[0] ? "\"," : "", d->serial,
-                 d->read_only ? ", read-only" : "", d->can_flush ? ", flush" : "");
+                 d->read_only ? ", read-only" : "", d->can_flush ? ", flush" : "",
+                 d->max_zeroes ? ", write-zeroes" : "");
     }
     /* What is there and not driven: a listing, not an error, while there is a disk to use. */
     for (unsigned i = 0; i < undriven_count(DEV_DISK); i++) {
@@ -285,7 +289,7 @@ static enum np_exit run_disktest(const char *range)
 /* The result line for an ending no job reported: the status, with no figures. */
 static void result_plain(char *buf, size_t size, enum np_exit status)
 {
-    summary_format(buf, size, status, 0, NULL, 0, NULL);
+    summary_format(buf, size, status, 0, NULL, 0, NULL, 0);
 }
 
 void kmain(uint32_t magic, uint32_t info)

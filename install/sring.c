@@ -77,8 +77,8 @@ int sring_next(struct sring *r, bool final, unsigned *slot, uint64_t *off, void 
      * is idle: a sender held back by a small TCP window (64 KiB without window scaling) would
      * otherwise never fill a chunk, since its window only reopens as writes complete.
      */
-    bool idle = r->submitted == r->done;
-    if (n == 0 || (n < r->chunk && !final && n < to_end && !idle))
+    bool idle = r->submitted == r->done, rest = r->submitted < r->rest_end;
+    if (n == 0 || (n < r->chunk && !final && n < to_end && !idle && !rest))
         return 0;
     *io = (struct sring_io){ r->submitted, n, true, false };
     *slot = r->io_next;
@@ -88,6 +88,23 @@ int sring_next(struct sring *r, bool final, unsigned *slot, uint64_t *off, void 
     r->submitted += n;
     r->io_next = (r->io_next + 1) % SRING_MAX_IO;
     return 1;
+}
+
+int sring_trim(struct sring *r, unsigned slot, size_t len)
+{
+    struct sring_io *io = &r->io[slot < SRING_MAX_IO ? slot : 0];
+    if (slot >= SRING_MAX_IO || !io->busy || io->complete || io->off + io->len != r->submitted ||
+        (slot + 1) % SRING_MAX_IO != r->io_next || len >= io->len || len % r->block)
+        return -NP_EINVAL;
+    r->submitted = io->off + len;
+    if (len) {
+        r->rest_end = io->off + io->len;    /* the write was due whole: so is its rest */
+        io->len = len;
+    } else {
+        io->busy = false;
+        r->io_next = slot;      /* the slot is the next one's again: slots stay in disk order */
+    }
+    return 0;
 }
 
 size_t sring_complete(struct sring *r, unsigned slot)

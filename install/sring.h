@@ -32,6 +32,7 @@ struct sring {
     uint64_t done;          /* every write below here completed: the ring is free below it */
     struct sring_io io[SRING_MAX_IO];
     unsigned io_next;       /* the slot the next write takes: slots are used in order */
+    uint64_t rest_end;      /* a write cut short (sring_trim) ended here: its rest is due at once */
 };
 
 /* buf of size bytes; size must be a multiple of chunk, chunk of block. -NP_EINVAL otherwise. */
@@ -46,12 +47,20 @@ size_t sring_append(struct sring *r, const void *data, size_t len);
 
 /*
  * The next write to submit: a run of whole blocks not crossing the ring's end, at least a
- * chunk long unless no write is outstanding or final (then the last partial block is
- * zero-padded first, and *pad says by how much). Returns 1 with the write's slot, disk offset, data and length; 0 when there is
+ * chunk long unless no write is outstanding, it is the rest of a write cut short, or final
+ * (then the last partial block is zero-padded first, and *pad says by how much). Returns 1 with the write's slot, disk offset, data and length; 0 when there is
  * nothing worth writing yet or no free slot.
  */
 int sring_next(struct sring *r, bool final, unsigned *slot, uint64_t *off, void **data, size_t *len,
                size_t *pad);
+
+/*
+ * Shortens the write sring_next just handed out to its first len bytes (a multiple of block);
+ * 0 gives it back whole. The rest is handed out again by the next sring_next: at once when
+ * len > 0 (it was due), else by the usual rules. 0, or -NP_EINVAL when slot is not that write
+ * or len does not shorten it.
+ */
+int sring_trim(struct sring *r, unsigned slot, size_t len);
 
 /* Marks a write complete; returns the bytes of ring freed (0 when an earlier one is pending). */
 size_t sring_complete(struct sring *r, unsigned slot);

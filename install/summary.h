@@ -5,16 +5,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "install/digest.h"
 #include "kernel/exit.h"
 
 /*
- * "result=ok|error code=NAME bytes=N sha256=HEX|- seconds=S.mmm MBps=X.y disk=NAME|-":
- * one line, no spaces inside a value, so `key=value` splitting on blanks reads it back.
+ * "result=ok|error code=NAME bytes=N sha256=HEX|- seconds=S.mmm MBps=X.y disk=NAME|- zeroed=N":
+ * one line, no spaces inside a value, so `key=value` splitting on blanks reads it back. The
+ * digest's key names its algorithm (sha256= or sha512=); without one it is "sha256=-".
+ * zeroed: bytes of the image the disk zeroed itself (WRITE_ZEROES) instead of being sent zeros.
  */
-/* A SHA-256 digest as 64 lower-case hex digits. */
-void summary_hex(const uint8_t digest[32], char out[65]);
-
 int summary_format(char *buf, size_t size, enum np_exit status, uint64_t bytes,
-                   const uint8_t *digest, uint64_t us, const char *disk);
+                   const struct digest *digest, uint64_t us, const char *disk, uint64_t zeroed);
 
 #endif

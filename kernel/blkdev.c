@@ -12,12 +12,15 @@ int blkdev_check(const struct blkdev *d, const struct blk_req *r)
 {
     if (r->op == BLK_FLUSH)
         return d->can_flush ? 0 : -NP_ENOTSUP;
-    if (r->op != BLK_READ && r->op != BLK_WRITE)
+    if (r->op == BLK_WRITE_ZEROES && !d->max_zeroes)
+        return -NP_ENOTSUP;
+    if (r->op != BLK_READ && r->op != BLK_WRITE && r->op != BLK_WRITE_ZEROES)
         return -NP_EINVAL;
-    if (r->op == BLK_WRITE && d->read_only)
+    if (r->op != BLK_READ && d->read_only)
         return -NP_EROFS;
-    if (!r->len || !r->buf || r->len > d->max_transfer || r->offset % d->block_size ||
-        r->len % d->block_size)
+    bool zeroes = r->op == BLK_WRITE_ZEROES;    /* no data: no buffer, its own length limit */
+    if (!r->len || (!r->buf && !zeroes) || r->len > (zeroes ? d->max_zeroes : d->max_transfer) ||
+        r->offset % d->block_size || r->len % d->block_size)
         return -NP_EINVAL;
     /* The one check that keeps every write inside the disk: no overflow, no past-the-end. */
     if (r->offset > d->size || r->len > d->size - r->offset)

@@ -9,12 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH };
+/*
+ * BLK_WRITE_ZEROES: the range reads as zeros afterwards, without a buffer sent (virtio-blk
+ * WRITE_ZEROES, NVMe Write Zeroes); the device may deallocate it. Only where max_zeroes != 0.
+ */
+enum blk_op { BLK_READ, BLK_WRITE, BLK_FLUSH, BLK_WRITE_ZEROES };
 
 struct blk_req {
     enum blk_op op;
     uint64_t offset;        /* bytes from the disk's start, a multiple of block_size */
-    void *buf;              /* identity-mapped, physically contiguous */
+    void *buf;              /* identity-mapped, physically contiguous; not used by WRITE_ZEROES */
     size_t len;             /* bytes, a multiple of block_size */
     int status;             /* 0 or a negative error, set before done() */
     void (*done)(struct blk_req *r);
@@ -41,6 +45,7 @@ struct blkdev {
     uint64_t size;          /* bytes */
     uint32_t block_size;
     uint32_t max_transfer;  /* bytes in one request */
+    uint32_t max_zeroes;    /* bytes in one BLK_WRITE_ZEROES, a multiple of block_size; 0: none */
     unsigned queue_depth;   /* requests that can be in flight */
     bool read_only;
     bool can_flush;

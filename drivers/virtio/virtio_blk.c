@@ -1,6 +1,7 @@
 /*
- * virtio-blk: one request queue, many requests in flight, each request a header, data
- * segments and a status byte; completions by polling the used ring.
+ * virtio-blk (virtio 1.1 section 5.2): one request queue, many requests in flight, each request
+ * a header, data segments and a status byte; completions by polling the used ring. WRITE_ZEROES
+ * zeroes a range with one 16-byte segment instead of the zeros themselves.
  */
 #include "drivers/virtio/virtio_blk.h"
 
@@ -17,18 +18,23 @@
 #define VIRTIO_BLK_F_RO         5
 #define VIRTIO_BLK_F_BLK_SIZE   6
 #define VIRTIO_BLK_F_FLUSH      9
+#define VIRTIO_BLK_F_WRITE_ZEROES 14
 
 /* Device configuration layout (5.2.4). */
 #define VBLK_CFG_CAPACITY       0   /* le64, 512-byte sectors */
 #define VBLK_CFG_SIZE_MAX       8   /* le32 */
 #define VBLK_CFG_SEG_MAX        12  /* le32 */
 #define VBLK_CFG_BLK_SIZE       20  /* le32 */
+#define VBLK_CFG_MAX_WZ_SECTORS 48  /* le32, with WRITE_ZEROES: sectors in one segment */
+#define VBLK_CFG_WZ_MAY_UNMAP   56  /* u8, with WRITE_ZEROES: the device may deallocate */
 
 /* Request types and status (5.2.6). */
 #define VIRTIO_BLK_T_IN         0
 #define VIRTIO_BLK_T_OUT        1
 #define VIRTIO_BLK_T_FLUSH      4
 #define VIRTIO_BLK_T_GET_ID     8
+#define VIRTIO_BLK_T_WRITE_ZEROES 13
+#define VIRTIO_BLK_WZ_UNMAP     1u  /* flags bit 0: the range may be deallocated (5.2.6) */
 #define VIRTIO_BLK_S_OK         0
 #define VIRTIO_BLK_S_IOERR      1
 #define VIRTIO_BLK_S_UNSUPP     2
@@ -39,6 +45,7 @@
 #define VBLK_MAX_DISKS          8
 #define VBLK_SEGS_MAX           64      /* data segments we build per request */
 #define VBLK_ID_TIMEOUT_US      2000000
+#define VBLK_MAX_ZEROES         (1u << 30)  /* bytes in one WRITE_ZEROES: far above any run we send */
 
 static const struct virtio_feature vblk_features[] = {
     { VIRTIO_BLK_F_SIZE_MAX, "size_max" },
@@ -46,6 +53,7 @@ static const struct virtio_feature vblk_features[] = {
     { VIRTIO_BLK_F_RO, "ro" },
     { VIRTIO_BLK_F_BLK_SIZE, "blk_size" },
     { VIRTIO_BLK_F_FLUSH, "flush" },
+    { VIRTIO_BLK_F_WRITE_ZEROES, "write_zeroes" },
 };
 
 struct vblk_hdr {
@@ -55,9 +63,18 @@ struct vblk_hdr {
 };
 _Static_assert(sizeof(struct vblk_hdr) == 16, "virtio_blk_req header");
 
-/* Device-visible per-request memory: the header it reads and the status byte it writes. */
+/* The one data segment of a WRITE_ZEROES request: struct virtio_blk_discard_write_zeroes. */
+struct vblk_zeroes {
+    uint64_t sector;
+    uint32_t num_sectors;
+    uint32_t flags;
+};
+_Static_assert(sizeof(struct vblk_zeroes) == 16, "virtio_blk_discard_write_zeroes");
+
+/* Device-visible per-request memory: what it reads (header, zeroes range), the status it writes. */
 struct vblk_slot {
     struct vblk_hdr hdr;
+    struct vblk_zeroes zeroes;
     uint8_t status;
     uint8_t in_use;
     struct blk_req *req;
@@ -70,6 +87,7 @@ struct vblk {
     unsigned nslots;
     uint32_t seg_limit;     /* bytes in one data segment */
     uint32_t seg_max;       /* data segments in one request */
+    uint32_t zeroes_flags;  /* VIRTIO_BLK_WZ_UNMAP when the device may deallocate */
     unsigned idle_polls;
     bool failed;
     struct blkdev bd;
@@ -128,6 +146,11 @@ static int vblk_submit(struct blkdev *bd, struct blk_req *r)
     /* virtio-blk sectors are always 512 bytes, whatever the logical block size (5.2.6). */
     if (r->op == BLK_FLUSH)
         return vblk_queue(v, s, VIRTIO_BLK_T_FLUSH, 0, NULL, 0, false, r);
+    if (r->op == BLK_WRITE_ZEROES) {
+        /* One range; the header's sector is unused for this type (5.2.6). */
+        s->zeroes = (struct vblk_zeroes){ r->offset / 512, (uint32_t)(r->len / 512), v->zeroes_flags };
+        return vblk_queue(v, s, VIRTIO_BLK_T_WRITE_ZEROES, 0, &s->zeroes, sizeof(s->zeroes), false, r);
+    }
     bool rd = r->op == BLK_READ;
     return vblk_queue(v, s, rd ? VIRTIO_BLK_T_IN : VIRTIO_BLK_T_OUT, r->offset / 512, r->buf, r->len, rd, r);
 }
@@ -193,6 +216,23 @@ static void vblk_read_serial(struct vblk *v)
     v->bd.serial[n] = '\0';
 }
 
+/* WRITE_ZEROES limits (5.2.4): a maximum of 0 means none (as Linux reads it); one segment is all we send. */
+static int vblk_read_zeroes_config(struct vblk *v)
+{
+    uint32_t sectors = 0;
+    uint8_t may_unmap = 0;
+    int err = virtio_config_read(v->vdev, VBLK_CFG_MAX_WZ_SECTORS, &sectors, 4);
+    if (!err)
+        err = virtio_config_read(v->vdev, VBLK_CFG_WZ_MAY_UNMAP, &may_unmap, 1);
+    if (err)
+        return err;
+    uint64_t max = sectors ? (uint64_t)sectors * 512 : VBLK_MAX_ZEROES;
+    max = max < VBLK_MAX_ZEROES ? max : VBLK_MAX_ZEROES;
+    v->bd.max_zeroes = (uint32_t)(max - max % v->bd.block_size);
+    v->zeroes_flags = may_unmap ? VIRTIO_BLK_WZ_UNMAP : 0;
+    return 0;
+}
+
 static int vblk_read_config(struct vblk *v)
 {
     struct virtio_dev *d = v->vdev;
@@ -220,7 +260,7 @@ static int vblk_read_config(struct vblk *v)
     v->bd.max_transfer = (uint32_t)(xfer > VBLK_MAX_TRANSFER ? VBLK_MAX_TRANSFER : xfer);
     v->bd.read_only = virtio_has(d, VIRTIO_BLK_F_RO);
     v->bd.can_flush = virtio_has(d, VIRTIO_BLK_F_FLUSH);
-    return 0;
+    return virtio_has(d, VIRTIO_BLK_F_WRITE_ZEROES) ? vblk_read_zeroes_config(v) : 0;
 }
 
 static int vblk_setup_queue(struct vblk *v)

@@ -25,7 +25,7 @@ static int fetch_data(void *ctx, const uint8_t *p, size_t len, const char **why)
     (void)ctx;
     if (len >= f.cap - f.len) {
         *why = "the file is larger than netplant takes";
-        log_err("error: config: the file is larger than %zu bytes\n", f.cap - 1);
+        log_err("error: http: the file is larger than the %zu bytes netplant takes\n", f.cap - 1);
         return -1;
     }
     NP_STRFN(memcpy)(f.buf + f.len, p, len);

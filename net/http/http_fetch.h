@@ -1,4 +1,4 @@
-/* A small file over HTTP into memory (config=): the same client, a buffer as the sink. */
+/* A small file over HTTP into memory (config=, checksum=): the same client, a buffer as the sink. */
 #ifndef NET_HTTP_FETCH_H
 #define NET_HTTP_FETCH_H
 

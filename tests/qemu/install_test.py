@@ -4,6 +4,9 @@
 with a canary, then judge by QEMU's exit code, the serial log, the summary line, the server's
 request log, and the disk file byte for byte: the image at byte 0 (its first MiB zero when the
 hash did not match), zeros up to the next block boundary, the canary untouched after that.
+The checksum comes as sha256=, sha512=, raw_sha256= or from a sums file (checksum=) that nginx
+serves beside the image. Images with holes (mostly zeros) check WRITE_ZEROES: the canary under
+the holes must be zeroed all the same, by the disk or by zeros written.
 
     install_test.py --list
     install_test.py --case NAME --kernel-dir BUILD/kernel --source-dir SRC --workdir DIR
@@ -28,8 +31,8 @@ SKIP = 77
 NGINX = "/usr/sbin/nginx"
 EXIT = {"ok": 0, "usage": 1, "disk": 6, "verify": 7, "net": 8, "dhcp": 9, "dns": 10, "http": 11,
         "hash": 12, "toobig": 13, "connect": 14, "short": 15}
-SUMMARY = (r"result=(ok|error) code=(\w+) bytes=(\d+) sha256=([0-9a-f]{64}|-) "
-           r"seconds=([\d.]+) MBps=([\d.]+) disk=(\S+)")
+SUMMARY = (r"result=(ok|error) code=(\w+) bytes=(\d+) (sha256|sha512)=([0-9a-f]{128}|[0-9a-f]{64}|-) "
+           r"seconds=([\d.]+) MBps=([\d.]+) disk=(\S+) zeroed=(\d+)")
 BREAK = r"http: .* at byte \d+"
 PAD = r"install: the image ends inside a block: (\d+) zero bytes pad it"
 BLK4K = "logical_block_size=4096,physical_block_size=4096"
@@ -45,16 +48,21 @@ AHCI_E1000 = dict(machine="q35", memory="128M", net="e1000", blk="ide-hd,bus=ide
 
 def case(server, size, status="ok", layout="image", sha="right", cmdline="", expect=(), forbid=(BREAK,),
          vm=Q35, disk_mib=64, block=512, sparse=False, path="/img.raw", requests=None, max_seconds=None,
-         timeout=120, userinfo=None, url=None, job=None, secrets=()):
+         timeout=120, userinfo=None, url=None, job=None, secrets=(), key="sha256", raw=None, sums=None,
+         holes=False, blk_opts="", zeroed=None):
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
     the run: image, head-zero (hash mismatch), untouched, partial (a failed download).
     userinfo: "user:password" put in url=; url: a template for url= ({port}, {path});
     job: a function (server, image, url, sha) giving the command line's job words instead of
-    url= and sha256=; secrets: strings the serial log must not hold anywhere."""
+    url= and the checksum keys; secrets: strings the serial log must not hold anywhere.
+    sha: 'right', 'wrong' or None for key= (sha256 or sha512); raw: the same for raw_sha256=.
+    sums: (file name, function(img) -> its text) served by nginx and given as checksum= instead.
+    holes: an image mostly of zeros. zeroed: 'units' (every zero 64 KiB unit), 0, or None."""
     return dict(server=server, size=size, status=status, layout=layout, sha=sha, cmdline=cmdline,
                 expect=expect, forbid=forbid, vm=vm, disk_size=disk_mib * MIB, block=block, sparse=sparse,
                 path=path, requests=requests, max_seconds=max_seconds, timeout=timeout, userinfo=userinfo,
-                url=url, job=job, secrets=secrets)
+                url=url, job=job, secrets=secrets, key=key, raw=raw, sums=sums, holes=holes, blk_opts=blk_opts,
+                zeroed=zeroed)
 
 
 def fault(mode, count=1, at=None, **options):
@@ -117,6 +125,32 @@ PRESIGNED = ("/img.raw?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXA
              "&X-Amz-Security-Token=" + "T" * 8000 + "&X-Amz-Signature=" + "f" * 64)
 ALWAYS = 10 ** 6
 CUT = 3 * MIB + 1000        # odd, so that a resume starts inside a block
+OTHER = hashlib.sha256(b"another file").hexdigest()
+OTHER512 = hashlib.sha512(b"another file").hexdigest()
+
+
+def gnu_sums(img):
+    """A SHA256SUMS as `sha256sum -b` writes it, with a comment, CRLF line ends, the image third."""
+    return (f"# netplant test images\r\n{OTHER} *img.qcow2\r\n{OTHER} *img.raw.xz\r\n"
+            f"{img.sha} *img.raw\r\n{OTHER} *img.raw.sig\r\n")
+
+
+def bsd_sums(img):
+    """A PGP-signed SHA512SUMS in BSD form (`sha512sum --tag`, Fedora's CHECKSUM), the image second."""
+    return ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n"
+            f"SHA512 (img.qcow2) = {OTHER512}\nSHA512 (img.raw) = {img.sha512}\n"
+            f"SHA256 (img.raw) = {OTHER}\n-----BEGIN PGP SIGNATURE-----\n\niQIz\n-----END PGP SIGNATURE-----\n")
+
+
+def other_sums(img):
+    return f"{OTHER}  a.img\n{OTHER}  b.img\nSHA256 (c.img) = {OTHER}\n"
+
+
+def wrong_sums(img):
+    return f"{OTHER}  img.raw\n"
+
+
+SUMS_LINE = r"checksum: line {} of http://10\.0\.2\.2:\d+/{}: {} {} img\.raw"
 CASES = {
     "nginx": case("nginx", 16 * MIB, cmdline="then=poweroff"),
     "nginx-unaligned": case("nginx", 5 * MIB + 1234, expect=(PAD.replace(r"(\d+)", str(512 - 1234 % 512)),)),
@@ -210,7 +244,7 @@ CASES = {
                            expect=(PAD.replace(r"(\d+)", str(4096 - 3 * 512)),)),
     "ahci-e1000": case("nginx", 16 * MIB, vm=AHCI_E1000, cmdline="verify=readback"),
     "readback": case(fault("normal"), 9 * MIB + 512, cmdline="verify=readback",
-                     expect=(rf"install: read back {9 * MIB + 512} bytes from vda: same SHA-256",),
+                     expect=(rf"install: read back {9 * MIB + 512} bytes from vda: same sha256",),
                      requests=log_shape([200])),
     # Issue 9, case 1: lengths real servers exceed. A 302 to a presigned URL past 8 KiB; the
     # same URL as url=; a 250 KB header block with a 100 KiB line (curl takes 300 KiB).
@@ -249,6 +283,42 @@ CASES = {
                         expect=(r"config: fetching http://cfg:\*\*\*@10\.0\.2\.2:\d+/cfg\n",
                                 r'config: command line now ".*url=http://cfg:\*\*\*@10\.0\.2\.2:\d+/img\.raw'),
                         requests=auth_shape([200, 200], "cfg:Sec4et")),
+    # Checksums as publishers give them.
+    "sha512": case(fault("normal"), 6 * MIB + 100, key="sha512", cmdline="verify=readback",
+                   expect=(r"install: \d+ bytes, sha512 matches",
+                           rf"install: read back {6 * MIB + 100} bytes from vda: same sha512")),
+    "sha512-wrong": case(fault("normal"), 6 * MIB, key="sha512", sha="wrong", status="hash", layout="head-zero",
+                         expect=(r"error: sha512 mismatch: got [0-9a-f]{128}; the first MiB stays zeroed",),
+                         forbid=(BREAK, r"writing the first MiB")),
+    "sums-gnu": case("nginx", 6 * MIB + 7, sums=("SHA256SUMS", gnu_sums), path="/img.raw?v=2&x=a/b",
+                     expect=(SUMS_LINE.format(4, "SHA256SUMS", "sha256", "[0-9a-f]{64}"),
+                             r"install: \d+ bytes, sha256 matches")),
+    "sums-bsd-sha512": case("nginx", 6 * MIB, sums=("SHA512SUMS", bsd_sums),
+                            expect=(SUMS_LINE.format(5, "SHA512SUMS", "sha512", "[0-9a-f]{128}"),
+                                    r"install: \d+ bytes, sha512 matches")),
+    "sums-none": case("nginx", 6 * MIB, sums=("SHA256SUMS", other_sums), status="hash", layout="untouched",
+                      expect=(r"error: checksum: http://10\.0\.2\.2:\d+/SHA256SUMS has no line for img\.raw "
+                              r"\(3 lines: a\.img, b\.img, c\.img\)",),
+                      forbid=(BREAK, r"install: \d+ bytes")),
+    "sums-wrong": case("nginx", 6 * MIB, sums=("SHA256SUMS", wrong_sums), status="hash", layout="head-zero",
+                       expect=(SUMS_LINE.format(1, "SHA256SUMS", "sha256", OTHER),
+                               r"error: sha256 mismatch: got [0-9a-f]{64}; the first MiB stays zeroed")),
+    "sums-404": case("nginx", 6 * MIB, sums=("SHA256SUMS", None), status="http", layout="untouched",
+                     expect=(r"checksum: fetching http://10\.0\.2\.2:\d+/SHA256SUMS",
+                             r"error: http: the server refused the request: HTTP 404"),
+                     forbid=(BREAK, r"install: \d+ bytes")),
+    "raw-sha256": case(fault("normal"), 5 * MIB + 3, raw="right",
+                       expect=(r"install: \d+ bytes, raw_sha256 matches", r"install: \d+ bytes, sha256 matches")),
+    "raw-sha256-wrong": case(fault("normal"), 5 * MIB, raw="wrong", status="hash", layout="head-zero",
+                             expect=(r"error: raw_sha256 mismatch: got [0-9a-f]{64}; the first MiB stays zeroed",),
+                             forbid=(BREAK, r"writing the first MiB", r"sha256 matches")),
+    # Zero ranges: the disk zeroes them itself (WRITE_ZEROES), or is sent zeros; the bytes are the same.
+    "zeroes": case(fault("normal"), 24 * MIB + 4321, holes=True, zeroed="units",
+                   expect=(r"disk vda: .*, write-zeroes", r"install: \d+ bytes zeroed by disk vda itself")),
+    "zeroes-off": case(fault("normal"), 24 * MIB + 4321, holes=True, zeroed=0, blk_opts="write-zeroes=off",
+                       forbid=(BREAK, r"write-zeroes", r"zeroed by disk")),
+    "zeroes-4k-legacy": case(fault("normal"), 12 * MIB + 4096 * 3 + 100, holes=True, zeroed="units", block=4096,
+                             vm=PC32, expect=(r"disk vda: .*via pci-legacy.*, write-zeroes",)),
 }
 
 
@@ -256,21 +326,48 @@ def canary_chunk(i):
     return random.Random(1_000_000 + i).randbytes(MIB)
 
 
-class Image:
-    """The image, seeded random bytes made one MiB at a time (the 256 MiB one is never whole)."""
+def holes_chunk(i, n):
+    """MiB i of an image that is three quarters zeros (75.7 % of 256 MiB; 67 % in whole 64 KiB
+    units): every fourth MiB all zero, the others three random islands of odd lengths at odd
+    offsets, one of 7 bytes, so that zero runs start and end inside units."""
+    out = bytearray(n)
+    if i % 4 == 3:
+        return bytes(out)
+    rnd = random.Random(3_000_000 + i)
+    k = i % 7
+    for start, length in ((0, 300_001 + 4099 * k), (500_009, 7), (798_777, 40_000 - 4099 * k)):
+        end = min(start + length, n)
+        if start < end:
+            out[start:end] = rnd.randbytes(end - start)
+    return bytes(out)
 
-    def __init__(self, size):
+
+class Image:
+    """The image, seeded random bytes made one MiB at a time (the 256 MiB one is never whole);
+    with holes, mostly zeros."""
+
+    def __init__(self, size, holes=False):
         self.size = size
+        self.holes = holes
         self.cached = (None, b"")
-        h = hashlib.sha256()
+        h, h512 = hashlib.sha256(), hashlib.sha512()
         for i in range((size + MIB - 1) // MIB):
             h.update(self.chunk(i))
+            h512.update(self.chunk(i))
         self.sha = h.hexdigest()
+        self.sha512 = h512.hexdigest()
 
     def chunk(self, i):
         if self.cached[0] != i:
-            self.cached = (i, random.Random(2_000_000 + i).randbytes(min(MIB, self.size - i * MIB)))
+            n = min(MIB, self.size - i * MIB)
+            data = holes_chunk(i, n) if self.holes else random.Random(2_000_000 + i).randbytes(n)
+            self.cached = (i, data)
         return self.cached[1]
+
+    def zero_units(self, unit=64 << 10):
+        """Bytes in whole all-zero units past the first MiB: what WRITE_ZEROES must take."""
+        zero = bytes(unit)
+        return sum(unit for off in range(MIB, self.size // unit * unit, unit) if self.read(off, unit) == zero)
 
     def read(self, off, n):
         out = bytearray()
@@ -400,10 +497,23 @@ class Nginx:
                 self.proc.wait()
 
 
+def checksum_keys(c, sums):
+    """The checksum words of the command line: checksum=URL, or the case's keys."""
+    if sums:
+        return [f"checksum={sums}"]
+    keys, img = [], c["image"]
+    for key, which in ((c["key"], c["sha"]), ("raw_sha256", c["raw"])):
+        right = img.sha512 if key == "sha512" else img.sha
+        wrong = getattr(hashlib, key.replace("raw_", ""))(b"not the image").hexdigest()
+        if which:
+            keys.append(f"{key}={right if which == 'right' else wrong}")
+    return keys
+
+
 def qemu_argv(args, c, disk_path, job):
     vm = c["vm"]
     cmdline = f"qemu_exit=on {job}" + (" " + c["cmdline"] if c["cmdline"] else "")
-    blk = vm["blk"] + (f",{BLK4K}" if c["block"] == 4096 else "")
+    blk = vm["blk"] + (f",{BLK4K}" if c["block"] == 4096 else "") + (f",{c['blk_opts']}" if c["blk_opts"] else "")
     return qemu.base_args(vm["machine"], vm["memory"]) + [
         "-netdev", "user,id=n0", "-device", f"{vm['net']},netdev=n0",
         "-drive", f"if=none,id=d0,format=raw,file={disk_path}", "-device", f"{blk},drive=d0",
@@ -424,7 +534,8 @@ def check_log(c, res, img, url, problems):
     disk = c["vm"].get("disk", "vda")
     patterns = [rf"install: {re.escape(masked(url))} onto disk {disk} \({c['disk_size'] >> 20} MiB\)", *c["expect"]]
     if c["status"] == "ok":
-        patterns += [r"progress: ", r"install: \d+ bytes, sha256 (matches|\(no sha256)"]
+        patterns += [r"progress: ", r"install: \d+ bytes, (sha256|sha512) (matches|\(no sha256)",
+                     r"install: every check passed; writing the first MiB"]
     for p in patterns:
         if not re.search(p, res.serial):
             problems.append(f"serial log lacks /{p}/")
@@ -443,20 +554,26 @@ def check_log(c, res, img, url, problems):
     if len(summary) != 1:
         problems.append(f"{len(summary)} summary lines, want 1")
         return None
-    result, code, nbytes, sha = summary[0][:4]
+    result, code, nbytes, alg, sha = summary[0][:5]
+    zeroed = int(summary[0][8])
     if (result, code) != ("ok" if c["status"] == "ok" else "error", c["status"]):
         problems.append(f"summary says result={result} code={code}, want code={c['status']}")
-    if c["status"] == "ok" and (int(nbytes) != img.size or sha != img.sha):
-        problems.append(f"summary says bytes={nbytes} sha256={sha}, want {img.size} and {img.sha}")
+    want_alg = "sha512" if c["key"] == "sha512" or (c["sums"] and c["sums"][0] == "SHA512SUMS") else "sha256"
+    want_sha = img.sha512 if want_alg == "sha512" else img.sha
+    if c["status"] == "ok" and (int(nbytes) != img.size or (alg, sha) != (want_alg, want_sha)):
+        problems.append(f"summary says bytes={nbytes} {alg}={sha}, want {img.size} and {want_alg}={want_sha}")
+    want_zeroed = img.zero_units() if c["zeroed"] == "units" else c["zeroed"] or 0
+    if c["status"] == "ok" and zeroed != want_zeroed:
+        problems.append(f"summary says zeroed={zeroed}, want {want_zeroed}")
     return summary[0]
 
 
 def run_case(args, c):
-    img = Image(c["size"])
+    img = Image(c["size"], c["holes"])
+    c = dict(c, image=img)
     disk_path = os.path.join(args.workdir, "disk.img")
     canary_from = (c["size"] // MIB) * MIB if c["sparse"] else 0
     make_disk(disk_path, c["disk_size"], canary_from)
-    sha = {"right": img.sha, "wrong": hashlib.sha256(b"not the image").hexdigest(), None: None}[c["sha"]]
     srv = None
     if c["server"] == "nginx":
         if not os.access(NGINX, os.X_OK):
@@ -464,13 +581,18 @@ def run_case(args, c):
         root = os.path.join(args.workdir, "www")
         os.makedirs(root, exist_ok=True)
         img.write(os.path.join(root, "img.raw"))
+        if c["sums"] and c["sums"][1]:
+            with open(os.path.join(root, c["sums"][0]), "w", newline="") as f:
+                f.write(c["sums"][1](img))
         srv = Nginx(args.workdir, root)
     else:
         srv = FaultServer(img.read(0, img.size), **c["server"]).start()
     userinfo = c["userinfo"] + "@" if c["userinfo"] else ""
     url = (c["url"] or "http://{userinfo}10.0.2.2:{port}{path}").format(userinfo=userinfo, port=srv.port,
                                                                        path=c["path"])
-    job = c["job"](srv, img, url, sha) if c["job"] else f"url={url}" + (f" sha256={sha}" if sha else "")
+    sums = f"http://10.0.2.2:{srv.port}/{c['sums'][0]}" if c["sums"] else None
+    sha = img.sha if c["sha"] == "right" else None
+    job = c["job"](srv, img, url, sha) if c["job"] else " ".join([f"url={url}", *checksum_keys(c, sums)])
     try:
         res = qemu.run(qemu_argv(args, c, disk_path, job), c["timeout"])
     finally:
@@ -485,7 +607,7 @@ def run_case(args, c):
     why = check_disk(c, disk_path, img, canary_from)
     if why:
         problems.append(why)
-    extra = f", install {summary[4]} s at {summary[5]} MB/s" if summary else ""
+    extra = f", install {summary[5]} s at {summary[6]} MB/s, zeroed {summary[8]}" if summary else ""
     return res, problems, extra
 
 

@@ -88,6 +88,30 @@ static void test_check_ro_flush(void)
     CHECK_EQ_I64(blkdev_check(&d, &f), 0);
 }
 
+static void test_check_write_zeroes(void)
+{
+    struct blkdev d = disk("vda", "pci 0000:00:04.0", "");
+    struct blk_req z = { .op = BLK_WRITE_ZEROES, .offset = 0, .buf = NULL, .len = 512 };
+    CHECK_EQ_I64(blkdev_check(&d, &z), -NP_ENOTSUP);                /* the disk does not offer it */
+    d.max_zeroes = 256 * 1024;
+    CHECK_EQ_I64(blkdev_check(&d, &z), 0);                          /* no buffer needed */
+    z.len = 256 * 1024;                                             /* past max_transfer, within its own */
+    CHECK_EQ_I64(blkdev_check(&d, &z), 0);
+    z.len += 512;
+    CHECK_EQ_I64(blkdev_check(&d, &z), -NP_EINVAL);
+    z = (struct blk_req){ .op = BLK_WRITE_ZEROES, .offset = 100, .len = 512 };
+    CHECK_EQ_I64(blkdev_check(&d, &z), -NP_EINVAL);                 /* alignment as for writes */
+    z = (struct blk_req){ .op = BLK_WRITE_ZEROES, .offset = 0, .len = 0 };
+    CHECK_EQ_I64(blkdev_check(&d, &z), -NP_EINVAL);
+    z = (struct blk_req){ .op = BLK_WRITE_ZEROES, .offset = d.size - 512, .len = 1024 };
+    CHECK_EQ_I64(blkdev_check(&d, &z), -NP_ERANGE);                 /* never past the disk */
+    z = (struct blk_req){ .op = BLK_WRITE_ZEROES, .offset = UINT64_MAX - 511, .len = 512 };
+    CHECK_EQ_I64(blkdev_check(&d, &z), -NP_ERANGE);
+    d.read_only = true;
+    z = (struct blk_req){ .op = BLK_WRITE_ZEROES, .offset = 0, .len = 512 };
+    CHECK_EQ_I64(blkdev_check(&d, &z), -NP_EROFS);
+}
+
 static struct blkdev d_a, d_b, d_c, d_d;
 static struct blkdev *list[4];
 
@@ -176,6 +200,7 @@ int main(void)
     TEST_RUN(test_check_alignment);
     TEST_RUN(test_check_range);
     TEST_RUN(test_check_ro_flush);
+    TEST_RUN(test_check_write_zeroes);
     TEST_RUN(test_select_no_spec);
     TEST_RUN(test_select_by);
     TEST_RUN(test_select_ambiguous);

@@ -1,10 +1,13 @@
-/* The checksum stage between a fake source (the test) and a fake next stage that records. */
+/*
+ * The checksum stage between a fake source (the test) and a fake next stage that records:
+ * SHA-256 and SHA-512, a mismatch, resume and restart, and two checksum stages in a chain
+ * (the served bytes' and raw_sha256='s right before the disk).
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "install/checksum.h"
-#include "install/summary.h"
 #include "kernel/console.h"
 #include "tests/unit/test.h"
 
@@ -55,21 +58,30 @@ static int next_end(struct stage *s)
 
 static const struct stage_ops next_ops = { "fake", next_begin, next_write, next_end };
 
-/* SHA-256("abc"), FIPS 180-4 example. */
+/* SHA-256("abc") and SHA-512("abc"), FIPS 180-4 examples. */
 static const char *ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+static const char *ABC512 = "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+                            "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f";
 
 static struct stage_error err;
-static struct checksum_stage sum;
+static struct checksum_stage sum, raw;
+
+static struct digest parse(const char *hex)
+{
+    struct digest d;
+    enum digest_alg alg = strlen(hex) == 128 ? DIGEST_SHA512 : DIGEST_SHA256;
+    CHECK(digest_parse_hex(hex, strlen(hex), alg, &d) == 0);
+    return d;
+}
 
 static void setup(const char *want_hex)
 {
-    uint8_t want[32];
     memset(&next, 0, sizeof(next));
     memset(&err, 0, sizeof(err));
     next.st = (struct stage){ &next_ops, NULL, &err };
-    if (want_hex)
-        CHECK(checksum_parse_hex(want_hex, want) == 0);
-    checksum_stage_init(&sum, &next.st, &err, want_hex ? want : NULL);
+    struct digest want = want_hex ? parse(want_hex) : (struct digest){ 0 };
+    checksum_stage_init(&sum, &next.st, &err, want_hex ? digest_name(want.alg) : "sha256", DIGEST_SHA256,
+                        want_hex ? &want : NULL);
 }
 
 static void test_pass_through_and_match(void)
@@ -82,8 +94,8 @@ static void test_pass_through_and_match(void)
     CHECK(next.len == 3 && memcmp(next.data, "abc", 3) == 0);
     CHECK(stage_end(&sum.st) == 0);
     CHECK(next.ends == 1);
-    char hex[65];
-    summary_hex(sum.digest, hex);
+    char hex[DIGEST_HEX_MAX];
+    digest_hex(&sum.digest, hex);
     CHECK(strcmp(hex, ABC) == 0);
     CHECK(err.status == NP_EXIT_OK);
     CHECK(strstr(logged, "3 bytes, sha256 matches") != NULL);
@@ -138,14 +150,76 @@ static void test_first_failure_wins(void)
     CHECK(err.status == NP_EXIT_DISK);
 }
 
+static void test_sha512(void)
+{
+    setup(ABC512);
+    CHECK(stage_begin(&sum.st, 0, 3) == 0);
+    CHECK(stage_write(&sum.st, (const uint8_t *)"ab", 2) == 0);
+    CHECK(stage_write(&sum.st, (const uint8_t *)"c", 1) == 0);
+    CHECK(stage_end(&sum.st) == 0);
+    char hex[DIGEST_HEX_MAX];
+    digest_hex(&sum.digest, hex);
+    CHECK_STR(hex, ABC512);
+    CHECK(strstr(logged, "3 bytes, sha512 matches") != NULL);
+    setup(ABC512);
+    CHECK(stage_begin(&sum.st, 0, 3) == 0);
+    CHECK(stage_write(&sum.st, (const uint8_t *)"abd", 3) == 0);
+    CHECK(stage_end(&sum.st) < 0);
+    CHECK(err.status == NP_EXIT_HASH);
+    CHECK(strncmp(err.msg, "sha512 mismatch: got ", 21) == 0 && strlen(err.msg) > 21 + 128);
+}
+
+/* The served bytes' checksum, then raw_sha256='s right before the (fake) disk. */
+static void chain(const char *outer, const char *inner)
+{
+    setup(NULL);
+    struct digest o = parse(outer), i = parse(inner);
+    checksum_stage_init(&raw, &next.st, &err, "raw_sha256", DIGEST_SHA256, &i);
+    checksum_stage_init(&sum, &raw.st, &err, digest_name(o.alg), DIGEST_SHA256, &o);
+    CHECK(stage_begin(&sum.st, 0, 3) == 0);
+    CHECK(stage_write(&sum.st, (const uint8_t *)"abc", 3) == 0);
+}
+
+static void test_raw_stage_before_the_disk(void)
+{
+    chain(ABC512, ABC);
+    CHECK(stage_end(&sum.st) == 0);
+    CHECK(next.len == 3 && next.ends == 1 && err.status == NP_EXIT_OK);
+    CHECK(raw.digest.alg == DIGEST_SHA256 && sum.digest.alg == DIGEST_SHA512);
+    /* The raw digest is wrong: its stage ends first and says so. */
+    chain(ABC, "0000000000000000000000000000000000000000000000000000000000000000");
+    CHECK(stage_end(&sum.st) < 0);
+    CHECK(err.status == NP_EXIT_HASH);
+    CHECK(strncmp(err.msg, "raw_sha256 mismatch: got ba7816bf", 32) == 0);
+    /* Both are wrong: the stage nearest the disk ends first, and the first failure wins. */
+    chain("1111111111111111111111111111111111111111111111111111111111111111",
+          "0000000000000000000000000000000000000000000000000000000000000000");
+    CHECK(stage_end(&sum.st) < 0);
+    CHECK(strncmp(err.msg, "raw_sha256 mismatch", 19) == 0);
+}
+
 static void test_hex(void)
 {
-    uint8_t d[32];
-    CHECK(checksum_parse_hex(ABC, d) == 0 && d[0] == 0xba && d[31] == 0xad);
-    CHECK(checksum_parse_hex("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD", d) == 0);
-    CHECK(checksum_parse_hex("ba78", d) < 0);
-    CHECK(checksum_parse_hex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0", d) < 0);
-    CHECK(checksum_parse_hex("g a7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a", d) < 0);
+    struct digest d;
+    CHECK(digest_parse_hex(ABC, 64, DIGEST_SHA256, &d) == 0 && d.bytes[0] == 0xba && d.bytes[31] == 0xad);
+    CHECK(digest_parse_hex("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD", 64, DIGEST_SHA256,
+                           &d) == 0);
+    CHECK(digest_parse_hex("ba78", 4, DIGEST_SHA256, &d) < 0);
+    CHECK(digest_parse_hex(ABC, 64, DIGEST_SHA512, &d) < 0);                /* 64 digits are not SHA-512 */
+    CHECK(digest_parse_hex(ABC512, 128, DIGEST_SHA512, &d) == 0 && d.bytes[63] == 0x9f);
+    CHECK(digest_parse_hex("g a7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a", 64, DIGEST_SHA256,
+                           &d) < 0);
+    /* Control bytes 0x10-0x19 are not digits, though OR-ing 0x20 makes them look like '0'-'9'. */
+    char ctl[65];
+    memcpy(ctl, ABC, 65);
+    ctl[5] = 0x16;
+    CHECK(digest_parse_hex(ctl, 64, DIGEST_SHA256, &d) < 0);
+    ctl[5] = 'G';
+    CHECK(digest_parse_hex(ctl, 64, DIGEST_SHA256, &d) < 0);
+    char hex[DIGEST_HEX_MAX];
+    CHECK(digest_parse_hex(ABC512, 128, DIGEST_SHA512, &d) == 0);
+    digest_hex(&d, hex);
+    CHECK_STR(hex, ABC512);
 }
 
 int main(void)
@@ -155,6 +229,8 @@ int main(void)
     TEST_RUN(test_restart_hashes_from_zero_and_resume_continues);
     TEST_RUN(test_resume_elsewhere_is_refused);
     TEST_RUN(test_first_failure_wins);
+    TEST_RUN(test_sha512);
+    TEST_RUN(test_raw_stage_before_the_disk);
     TEST_RUN(test_hex);
     return test_finish();
 }
