@@ -7,7 +7,7 @@ ExternalProject_Add(kernel
   SOURCE_DIR ${CMAKE_SOURCE_DIR}
   BINARY_DIR ${CMAKE_BINARY_DIR}/kernel
   CMAKE_ARGS -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/x86_64-netplant.cmake
-             -DLWIP_DIR=${LWIP_DIR} -DCMAKE_BUILD_TYPE=Release
+             -DLWIP_DIR=${LWIP_DIR} -DNETTLE_DIR=${NETTLE_DIR} -DCMAKE_BUILD_TYPE=Release
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
   USES_TERMINAL_BUILD ON)
@@ -21,6 +21,7 @@ add_subdirectory(kernel host/kernel)
 add_subdirectory(drivers/pci host/drivers/pci)
 add_subdirectory(drivers/virtio host/drivers/virtio)
 add_subdirectory(net/lwip-port host/net/lwip-port)
+add_subdirectory(crypto host/crypto)
 add_library(np_pure STATIC ${NP_KERNEL_PURE_SRCS} ${NP_PCI_PURE_SRCS} ${NP_VIRTIO_PURE_SRCS}
             ${NP_NET_PURE_SRCS})
 target_include_directories(np_pure PUBLIC ${CMAKE_SOURCE_DIR})
@@ -35,5 +36,6 @@ add_subdirectory(tests/fuzz_drivers)
 add_subdirectory(tests/unit_net)
 add_subdirectory(tests/fuzz_net)
 add_subdirectory(tests/unit_http)
+add_subdirectory(tests/unit_crypto)
 add_subdirectory(tests/fuzz_http)
 add_subdirectory(tests/qemu)

@@ -1,12 +1,14 @@
 /*
  * url= onto the disk: the first MiB is held back in memory and the disk's first MiB zeroed as
  * soon as the image is known to be longer; the rest streams through the sector ring; after the
- * last byte the ring is flushed, the SHA-256 compared, and only then is the first MiB written.
+ * last byte the ring is flushed, the SHA-256 (or SHA-512) compared, and only then is the first
+ * MiB written.
  * A failed or unverified install never leaves a disk that looks bootable.
  */
 #include "kernel/install.h"
 
 #include "arch/x86_64/arch.h"
+#include "crypto/hash.h"
 #include "kernel/blkdev.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
@@ -15,7 +17,6 @@
 #include "kernel/sring.h"
 #include "kernel/string.h"
 #include "kernel/summary.h"
-#include "mbedtls/sha256.h"
 #include "net/http/http_get.h"
 #include "net/http/http_resp.h"
 #include "net/lwip-port/net.h"
@@ -41,9 +42,10 @@ static struct {
     int pending;            /* a ring write the device had no room for yet, or -1 */
     uint64_t ring_in;       /* bytes appended to the ring in this stream */
     uint64_t ring_credited; /* of those, how many TCP was told it may send again */
-    mbedtls_sha256_context sha;
+    enum hash_alg alg;      /* sha256= or sha512=; SHA-256 when neither is given */
+    struct hash_ctx hash;
     enum np_exit status;    /* set by the sink when it refuses; 0 otherwise */
-    char error[160];
+    char error[200];        /* room for a SHA-512 mismatch: 128 hex digits */
     uint64_t t0_us, last_progress_us, last_done_us;
 } in;
 
@@ -214,16 +216,14 @@ static int sink_begin(void *ctx, uint64_t offset, uint64_t total)
     sring_init(&in.ring, in.ring.buf, in.ring.size, in.ring.chunk, in.ring.block, HOLD_BYTES, cap);
     in.pos = 0;
     in.ring_in = in.ring_credited = 0;
-    mbedtls_sha256_free(&in.sha);
-    mbedtls_sha256_init(&in.sha);
-    mbedtls_sha256_starts_ret(&in.sha, 0);
+    hash_init(&in.hash, in.alg);
     return 0;
 }
 
 static int sink_data(void *ctx, const uint8_t *p, size_t len, const char **why)
 {
     (void)ctx;
-    mbedtls_sha256_update_ret(&in.sha, p, len);
+    hash_update(&in.hash, p, len);
     while (len) {
         if (in.pos < HOLD_BYTES) {
             size_t n = HOLD_BYTES - in.pos < len ? (size_t)(HOLD_BYTES - in.pos) : len;
@@ -302,49 +302,50 @@ static int write_head(void)
 }
 
 /* verify=readback: the image as the disk holds it now, hashed again. */
-static int readback(const uint8_t want[32])
+static int readback(const uint8_t *want)
 {
-    mbedtls_sha256_context c;
-    uint8_t got[32];
-    mbedtls_sha256_init(&c);
-    mbedtls_sha256_starts_ret(&c, 0);
+    struct hash_ctx c;
+    uint8_t got[HASH_MAX_DIGEST];
+    hash_init(&c, in.alg);
     for (uint64_t off = 0; off < in.pos;) {
         size_t n = in.pos - off < in.ring.chunk ? (size_t)(in.pos - off) : in.ring.chunk;
         size_t whole = (n + in.disk->block_size - 1) / in.disk->block_size * in.disk->block_size;
         if (disk_sync(BLK_READ, off, in.ring.buf, whole))
             return -1;
-        mbedtls_sha256_update_ret(&c, in.ring.buf, n);
+        hash_update(&c, in.ring.buf, n);
         off += n;
     }
-    mbedtls_sha256_finish_ret(&c, got);
-    mbedtls_sha256_free(&c);
-    if (NP_STRFN(memcmp)(got, want, 32)) {
+    hash_final(&c, got);
+    if (NP_STRFN(memcmp)(got, want, hash_digest_size(in.alg))) {
         np_snprintf(in.error, sizeof(in.error), "read-back of disk %s does not match what was received", in.disk->name);
         in.status = NP_EXIT_VERIFY;
         return -1;
     }
-    log_info("install: read back %llu bytes from %s: same SHA-256\n", (unsigned long long)in.pos, in.disk->name);
+    log_info("install: read back %llu bytes from %s: same %s\n", (unsigned long long)in.pos, in.disk->name,
+             hash_alg_title(in.alg));
     return 0;
 }
 
 struct install_opts {
     const char *url;
-    uint8_t sha[32];
-    bool have_sha;
+    enum hash_alg alg;
+    uint8_t want[HASH_MAX_DIGEST];  /* the digest sha256= or sha512= gave */
+    bool have_want;
     bool readback;
     struct http_get_opts http;
 };
 
-static int parse_hex(const char *s, uint8_t out[32])
+/* Exactly 2n hex digits into n bytes. */
+static int parse_hex(const char *s, uint8_t *out, size_t n)
 {
-    for (int i = 0; i < 64; i++) {
+    for (size_t i = 0; i < 2 * n; i++) {
         char c = s[i] | 0x20;
         int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
         if (v < 0)
             return -1;
         out[i / 2] = (uint8_t)(i % 2 ? out[i / 2] | v : v << 4);
     }
-    return s[64] ? -1 : 0;
+    return s[2 * n] ? -1 : 0;
 }
 
 static int parse_opts(const struct cmdline *cl, struct install_opts *o)
@@ -352,9 +353,13 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     uint64_t retries = 5, timeout = 30;
     const char *s;
     o->url = cmdline_get(cl, "url");
-    o->have_sha = (s = cmdline_get(cl, "sha256")) != NULL;
-    if (o->have_sha && parse_hex(s, o->sha))
-        return log_err("error: sha256=%s: want 64 hex digits\n", s), -1;
+    if (cmdline_get(cl, "sha256") && cmdline_get(cl, "sha512"))
+        return log_err("error: sha256= and sha512= given: want one of them\n"), -1;
+    o->alg = cmdline_get(cl, "sha512") ? HASH_SHA512 : HASH_SHA256;
+    o->have_want = (s = cmdline_get(cl, hash_alg_key(o->alg))) != NULL;
+    if (o->have_want && parse_hex(s, o->want, hash_digest_size(o->alg)))
+        return log_err("error: %s=%s: want %zu hex digits\n", hash_alg_key(o->alg), s,
+                       2 * hash_digest_size(o->alg)), -1;
     if ((s = cmdline_get(cl, "retries")) && (cmdline_parse_u64(s, &retries) || retries > 100))
         return log_err("error: retries=%s: want 0 to 100\n", s), -1;
     if ((s = cmdline_get(cl, "timeout")) && (cmdline_parse_u64(s, &timeout) || !timeout || timeout > 3600))
@@ -367,10 +372,11 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     return 0;
 }
 
-static void summary(enum np_exit status, const uint8_t digest[32])
+static void summary(enum np_exit status, const uint8_t *digest)
 {
-    char line[200];
-    summary_format(line, sizeof(line), status, in.pos, digest, clock_us() - in.t0_us, in.disk ? in.disk->name : NULL);
+    char line[280];
+    summary_format_hash(line, sizeof(line), status, in.pos, hash_alg_key(in.alg), digest, hash_digest_size(in.alg),
+                        clock_us() - in.t0_us, in.disk ? in.disk->name : NULL);
     log_info("%s\n", line);
 }
 
@@ -385,18 +391,23 @@ static enum np_exit fail_with(enum np_exit status)
 /* After the last byte: ring out, hash compared, first MiB written, optionally read back. */
 static enum np_exit finish(const struct install_opts *o)
 {
-    uint8_t digest[32];
+    uint8_t digest[HASH_MAX_DIGEST];
+    const char *key = hash_alg_key(in.alg);
+    size_t size = hash_digest_size(in.alg);
     if (drain(true) || disk_flush())
         return fail_with(in.status ? in.status : NP_EXIT_DISK);
-    mbedtls_sha256_finish_ret(&in.sha, digest);
-    if (o->have_sha && NP_STRFN(memcmp)(digest, o->sha, 32)) {
-        char got[65];
-        summary_hex(digest, got);
-        np_snprintf(in.error, sizeof(in.error), "sha256 mismatch: got %s; the first MiB stays zeroed", got);
+    hash_final(&in.hash, digest);
+    if (o->have_want && NP_STRFN(memcmp)(digest, o->want, size)) {
+        char got[2 * HASH_MAX_DIGEST + 1];
+        summary_hex(digest, size, got);
+        np_snprintf(in.error, sizeof(in.error), "%s mismatch: got %s; the first MiB stays zeroed", key, got);
         return fail_with(NP_EXIT_HASH);
     }
-    log_info("install: %llu bytes, sha256 %s; writing the first MiB\n", (unsigned long long)in.pos,
-             o->have_sha ? "matches" : "(no sha256= given to compare)");
+    if (o->have_want)
+        log_info("install: %llu bytes, %s matches; writing the first MiB\n", (unsigned long long)in.pos, key);
+    else
+        log_info("install: %llu bytes, %s (no %s= given to compare); writing the first MiB\n",
+                 (unsigned long long)in.pos, key, key);
     if (write_head() || (o->readback && readback(digest)))
         return fail_with(in.status ? in.status : NP_EXIT_DISK);
     summary(NP_EXIT_OK, digest);
@@ -409,9 +420,10 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
     NP_STRFN(memset)(&in, 0, sizeof(in));
     in.total = HTTP_LEN_UNKNOWN;
     in.pending = -1;
-    mbedtls_sha256_init(&in.sha);
     if (parse_opts(cl, &o))
         return NP_EXIT_USAGE;
+    in.alg = o.alg;
+    hash_init(&in.hash, in.alg);
     if (setup(cl))
         return fail_with(NP_EXIT_DISK);
     enum np_exit e = net_up(cl, bi);

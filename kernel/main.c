@@ -1,5 +1,6 @@
 /* netplant's kernel entry: parse what the loader gave, set up memory and time, then the job. */
 #include "arch/x86_64/arch.h"
+#include "crypto/hash.h"
 #include "kernel/acpi.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
@@ -34,7 +35,7 @@ static const struct cmdline_key known_keys[] = {
     { "loglevel", "console level 0-7 (default 6)" },
     { "verbose", "loglevel=7" },
     { "quiet", "loglevel=4" },
-    { "selftest", "fault|panic|ud: exercise the failure paths" },
+    { "selftest", "fault|panic|ud: exercise the failure paths; hash: check and time the SHA-2 paths" },
     { "disk", "the target disk: name, PCI address, mmio:BASE or serial:ID" },
     { "disktest", "OFFSET+LENGTH: write, read back and compare a pattern on the disk" },
     { "virtio_mmio.device", "SIZE@BASE:IRQ: a virtio MMIO slot (QEMU microvm adds these)" },
@@ -47,6 +48,7 @@ static const struct cmdline_key known_keys[] = {
     { "config", "URL of a key=value file that adds to this command line (${mac}: the NIC's MAC)" },
     { "url", "http://HOST[:PORT]/PATH: the image to install onto the disk" },
     { "sha256", "64 hex digits: the image's SHA-256; the install fails if it differs" },
+    { "sha512", "128 hex digits: the image's SHA-512 (instead of sha256=)" },
     { "retries", "attempts after the first on connection errors and 408/429/5xx (default 5)" },
     { "timeout", "seconds without a byte before a connection counts as dead (default 30)" },
     { "verify", "none|readback: read the written image back and hash it again" },
@@ -201,6 +203,8 @@ static void print_banner(void)
                  boot_info.efi_mmap ? ", EFI memory map given" : "");
     if (boot_info.dhcp_ack_len)
         log_info("net: the loader passed a DHCP ACK (%zu bytes)\n", boot_info.dhcp_ack_len);
+    log_info("hash: sha256 %s, sha512 %s (%s assembly)\n", hash_impl_name(HASH_SHA256),
+             hash_impl_name(HASH_SHA512), hash_lib_name());
     log_info("clock: TSC %llu.%03llu MHz, from %s\n", (unsigned long long)(clock_tsc_hz() / 1000000),
              (unsigned long long)(clock_tsc_hz() / 1000 % 1000), clock_source());
     uint64_t us = clock_us();

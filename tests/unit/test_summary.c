@@ -53,6 +53,30 @@ static void test_error_line(void)
     CHECK_STR(field(line, "seconds", v, sizeof(v)), "0.001");
 }
 
+/* sha512=: the digest field is named after the hash, 128 hex digits, the other fields as before. */
+static void test_sha512_line(void)
+{
+    uint8_t d[64];
+    char line[320], v[160], want[129];
+    for (int i = 0; i < 64; i++) {
+        d[i] = (uint8_t)(255 - i * 3);
+        snprintf(want + 2 * i, 3, "%02x", d[i]);
+    }
+    int n = summary_format_hash(line, sizeof(line), NP_EXIT_OK, 1000000, "sha512", d, 64, 2000000, "vda");
+    CHECK((size_t)n == strlen(line));
+    CHECK_STR(field(line, "sha512", v, sizeof(v)), want);
+    CHECK(field(line, "sha256", v, sizeof(v)) == NULL);
+    CHECK_STR(field(line, "MBps", v, sizeof(v)), "0.5");
+    CHECK_STR(field(line, "disk", v, sizeof(v)), "vda");
+    summary_format_hash(line, sizeof(line), NP_EXIT_HASH, 5, "sha512", NULL, 64, 1, NULL);
+    CHECK_STR(field(line, "sha512", v, sizeof(v)), "-");
+    char hex[129];
+    summary_hex(d, 3, hex);
+    CHECK_STR(hex, "fffcf9");
+    summary_hex(d, 0, hex);
+    CHECK_STR(hex, "");
+}
+
 static void test_every_status_has_a_name(void)
 {
     char line[256], v[80];
@@ -74,6 +98,7 @@ int main(void)
 {
     TEST_RUN(test_ok_line);
     TEST_RUN(test_error_line);
+    TEST_RUN(test_sha512_line);
     TEST_RUN(test_every_status_has_a_name);
     TEST_RUN(test_truncation);
     return test_finish();
