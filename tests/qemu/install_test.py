@@ -27,7 +27,7 @@ SKIP = 77
 NGINX = "/usr/sbin/nginx"
 EXIT = {"ok": 0, "usage": 1, "disk": 6, "verify": 7, "net": 8, "dhcp": 9, "dns": 10, "http": 11,
         "hash": 12, "toobig": 13, "connect": 14, "short": 15}
-SUMMARY = (r"result=(ok|error) code=(\w+) bytes=(\d+) sha256=([0-9a-f]{64}|-) "
+SUMMARY = (r"result=(ok|error) code=(\w+) bytes=(\d+) (sha256|sha512)=([0-9a-f]{64}|[0-9a-f]{128}|-) "
            r"seconds=([\d.]+) MBps=([\d.]+) disk=(\S+)")
 BREAK = r"http: .* at byte \d+"
 PAD = r"install: the image ends inside a block: (\d+) zero bytes pad it"
@@ -41,12 +41,13 @@ PC32 = dict(machine="pc", memory="32M", net="virtio-net-pci,disable-modern=on",
 
 def case(server, size, status="ok", layout="image", sha="right", cmdline="", expect=(), forbid=(BREAK,),
          vm=Q35, disk_mib=64, block=512, sparse=False, path="/img.raw", requests=None, max_seconds=None,
-         timeout=120):
+         timeout=120, hash="sha256"):
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
-    the run: image, head-zero (hash mismatch), untouched, partial (a failed download)."""
+    the run: image, head-zero (hash mismatch), untouched, partial (a failed download). hash: the
+    key the digest is given with (sha256 or sha512), and the summary's digest field."""
     return dict(server=server, size=size, status=status, layout=layout, sha=sha, cmdline=cmdline,
                 expect=expect, forbid=forbid, vm=vm, disk_size=disk_mib * MIB, block=block, sparse=sparse,
-                path=path, requests=requests, max_seconds=max_seconds, timeout=timeout)
+                path=path, requests=requests, max_seconds=max_seconds, timeout=timeout, hash=hash)
 
 
 def fault(mode, count=1, at=None):
@@ -111,6 +112,16 @@ CASES = {
                   requests=log_shape([200]), max_seconds=15),
     "pc-32M-256M": case("nginx", 256 * MIB, vm=PC32, disk_mib=320, sparse=True, timeout=200,
                         expect=(r"via pci-legacy",)),
+    "sha512": case(fault("normal"), 9 * MIB + 700, hash="sha512", cmdline="verify=readback",
+                   expect=(r"hash: sha256 \w+, sha512 \w+ \(nettle [\d.]+ assembly\)",
+                           r"install: \d+ bytes, sha512 matches; writing the first MiB",
+                           rf"install: read back {9 * MIB + 700} bytes from vda: same SHA-512"),
+                   requests=log_shape([200])),
+    "bad-sha512": case(fault("normal"), 6 * MIB + 300, status="hash", layout="head-zero", sha="wrong", hash="sha512",
+                       expect=(r"error: sha512 mismatch: got [0-9a-f]{128}; the first MiB stays zeroed",),
+                       forbid=(BREAK, r"writing the first MiB")),
+    "sha512-short": case(fault("normal"), 2 * MIB, status="usage", layout="untouched", sha="short", hash="sha512",
+                         expect=(r"error: sha512=[0-9a-f]{64}: want 128 hex digits",), requests=log_shape([])),
     "then-boots": lambda args: then_boots(args),     # defined below, with the runners
     "readback": case(fault("normal"), 9 * MIB + 512, cmdline="verify=readback",
                      expect=(rf"install: read back {9 * MIB + 512} bytes from vda: same SHA-256",),
@@ -128,10 +139,13 @@ class Image:
     def __init__(self, size):
         self.size = size
         self.cached = (None, b"")
-        h = hashlib.sha256()
-        for i in range((size + MIB - 1) // MIB):
+        self.sha = self.digest("sha256")
+
+    def digest(self, name):
+        h = hashlib.new(name)
+        for i in range((self.size + MIB - 1) // MIB):
             h.update(self.chunk(i))
-        self.sha = h.hexdigest()
+        return h.hexdigest()
 
     def chunk(self, i):
         if self.cached[0] != i:
@@ -268,7 +282,7 @@ class Nginx:
 
 def qemu_argv(args, c, disk_path, url, sha):
     vm = c["vm"]
-    cmdline = f"qemu_exit=on url={url}" + (f" sha256={sha}" if sha else "") + (" " + c["cmdline"] if c["cmdline"] else "")
+    cmdline = f"qemu_exit=on url={url}" + (f" {c['hash']}={sha}" if sha else "") + (" " + c["cmdline"] if c["cmdline"] else "")
     blk = vm["blk"] + (f",{BLK4K}" if c["block"] == 4096 else "")
     return qemu.base_args(vm["machine"], vm["memory"]) + [
         "-netdev", "user,id=n0", "-device", f"{vm['net']},netdev=n0",
@@ -276,15 +290,17 @@ def qemu_argv(args, c, disk_path, url, sha):
         "-kernel", os.path.join(args.kernel_dir, "netplant.elf"), "-append", cmdline]
 
 
-def check_log(c, res, img, url, problems):
+def check_log(c, res, img, url, want_sha, problems):
     want = 2 * EXIT[c["status"]] + 1
     if res.timed_out or res.rc != want:
         problems.append(f"QEMU exit code {res.rc} (timed out: {res.timed_out}), want {want} ({c['status']})")
     if c["max_seconds"] and res.seconds > c["max_seconds"]:
         problems.append(f"QEMU ran {res.seconds:.1f} s, want at most {c['max_seconds']} s")
-    patterns = [rf"install: {re.escape(url)} onto disk vda \({c['disk_size'] >> 20} MiB\)", *c["expect"]]
+    patterns = list(c["expect"])
+    if c["status"] != "usage":      # a refused command line stops before the install starts
+        patterns.append(rf"install: {re.escape(url)} onto disk vda \({c['disk_size'] >> 20} MiB\)")
     if c["status"] == "ok":
-        patterns += [r"progress: ", r"install: \d+ bytes, sha256 (matches|\(no sha256)"]
+        patterns += [r"progress: ", rf"install: \d+ bytes, {c['hash']} (matches|\(no {c['hash']})"]
     for p in patterns:
         if not re.search(p, res.serial):
             problems.append(f"serial log lacks /{p}/")
@@ -296,14 +312,18 @@ def check_log(c, res, img, url, problems):
         if m:
             problems.append(f"serial log has /{p}/: {m.group(0)!r}")
     summary = re.findall(SUMMARY, res.serial)
+    if not summary and c["status"] == "usage":
+        return None
     if len(summary) != 1:
         problems.append(f"{len(summary)} summary lines, want 1")
         return None
-    result, code, nbytes, sha = summary[0][:4]
+    result, code, nbytes, hname, sha = summary[0][:5]
     if (result, code) != ("ok" if c["status"] == "ok" else "error", c["status"]):
         problems.append(f"summary says result={result} code={code}, want code={c['status']}")
-    if c["status"] == "ok" and (int(nbytes) != img.size or sha != img.sha):
-        problems.append(f"summary says bytes={nbytes} sha256={sha}, want {img.size} and {img.sha}")
+    if hname != c["hash"]:
+        problems.append(f"summary's digest field is {hname}=, want {c['hash']}=")
+    if c["status"] == "ok" and (int(nbytes) != img.size or sha != want_sha):
+        problems.append(f"summary says bytes={nbytes} {hname}={sha}, want {img.size} and {want_sha}")
     return summary[0]
 
 
@@ -312,7 +332,9 @@ def run_case(args, c):
     disk_path = os.path.join(args.workdir, "disk.img")
     canary_from = (c["size"] // MIB) * MIB if c["sparse"] else 0
     make_disk(disk_path, c["disk_size"], canary_from)
-    sha = {"right": img.sha, "wrong": hashlib.sha256(b"not the image").hexdigest(), None: None}[c["sha"]]
+    right = img.sha if c["hash"] == "sha256" else img.digest(c["hash"])
+    sha = {"right": right, "wrong": hashlib.new(c["hash"], b"not the image").hexdigest(),
+           "short": hashlib.sha256(b"a digest of the wrong length").hexdigest(), None: None}[c["sha"]]
     srv = None
     if c["server"] == "nginx":
         if not os.access(NGINX, os.X_OK):
@@ -329,7 +351,7 @@ def run_case(args, c):
     finally:
         srv.close()
     problems = []
-    summary = check_log(c, res, img, url, problems)
+    summary = check_log(c, res, img, url, right, problems)
     if c["requests"]:
         problems += c["requests"](srv)
     if isinstance(srv, FaultServer):
@@ -338,7 +360,7 @@ def run_case(args, c):
     why = check_disk(c, disk_path, img, canary_from)
     if why:
         problems.append(why)
-    extra = f", install {summary[4]} s at {summary[5]} MB/s" if summary else ""
+    extra = f", install {summary[5]} s at {summary[6]} MB/s" if summary else ""
     return res, problems, extra
 
 
