@@ -92,8 +92,8 @@ int hash_kat_run(enum hash_alg alg, const char **failed, size_t *piece)
     for (size_t i = 0; i < sizeof(kats) / sizeof(kats[0]); i++) {
         for (size_t p = 0; p <= sizeof(pieces) / sizeof(pieces[0]); p++) {
             size_t n = p ? pieces[p - 1] : 0;
-            if (!kats[i].msg && n && n < 55)
-                continue;   /* a million one-byte updates: slow under TCG and no new boundary */
+            if (!kats[i].msg && n && n != 997)
+                continue;   /* a million bytes in every piece size: slow under TCG, no new boundary */
             if (!check_one(alg, &kats[i], n)) {
                 *failed = kats[i].name;
                 *piece = n;

@@ -12,7 +12,7 @@
 #include "kernel/console.h"
 #include "kernel/string.h"
 
-#define HASH_BENCH_BYTES (32u << 20)
+#define HASH_BENCH_BYTES (16u << 20)
 
 /* 1 TiB: canonical, and never mapped (boot maps 4 GiB; RAM this high is not in our tests). */
 #define UNMAPPED_ADDR 0x10000000000ull
