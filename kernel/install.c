@@ -8,6 +8,7 @@
 #include "kernel/install.h"
 
 #include "arch/x86_64/arch.h"
+#include "arch/x86_64/cpu.h"
 #include "crypto/hash.h"
 #include "kernel/blkdev.h"
 #include "kernel/console.h"
@@ -28,6 +29,16 @@
 #define DISK_STALL_US   30000000ull
 #define PROGRESS_US     1000000ull
 
+/* Where the stream's time goes, in TSC cycles, reported at loglevel=7; the rest is network. */
+enum stage { STAGE_HASH, STAGE_COPY, STAGE_DISK, STAGE_COUNT };
+static const char *const stage_names[STAGE_COUNT] = { "hash", "copy into ring", "disk submit/poll" };
+#define STAGE_TIMED(st, stmt)                      \
+    do {                                           \
+        uint64_t t0_ = rdtsc();                    \
+        stmt;                                      \
+        in.stage_tsc[st] += rdtsc() - t0_;         \
+    } while (0)
+
 /* The ring must hold a whole TCP window beyond what it lends back early (see ring_credit). */
 _Static_assert(RING_BYTES >= 4 * TCP_WND, "the ring is the receive buffer: keep it well above TCP_WND");
 
@@ -47,6 +58,7 @@ static struct {
     enum np_exit status;    /* set by the sink when it refuses; 0 otherwise */
     char error[200];        /* room for a SHA-512 mismatch: 128 hex digits */
     uint64_t t0_us, last_progress_us, last_done_us;
+    uint64_t t0_tsc, stage_tsc[STAGE_COUNT];
 } in;
 
 static void req_done(struct blk_req *r)
@@ -132,7 +144,7 @@ static int submit(unsigned slot)
 }
 
 /* Submits ring writes, reaps completions, frees ring space back to TCP. */
-static int pump(bool final)
+static int pump_once(bool final)
 {
     unsigned slot;
     uint64_t off;
@@ -167,6 +179,13 @@ static int pump(bool final)
     }
     progress(false);
     return 0;
+}
+
+static int pump(bool final)
+{
+    int err;
+    STAGE_TIMED(STAGE_DISK, err = pump_once(final));
+    return err;
 }
 
 static int sink_pump(void *ctx, const char **why)
@@ -223,11 +242,11 @@ static int sink_begin(void *ctx, uint64_t offset, uint64_t total)
 static int sink_data(void *ctx, const uint8_t *p, size_t len, const char **why)
 {
     (void)ctx;
-    hash_update(&in.hash, p, len);
+    STAGE_TIMED(STAGE_HASH, hash_update(&in.hash, p, len));
     while (len) {
         if (in.pos < HOLD_BYTES) {
             size_t n = HOLD_BYTES - in.pos < len ? (size_t)(HOLD_BYTES - in.pos) : len;
-            NP_STRFN(memcpy)(in.hold + in.pos, p, n);
+            STAGE_TIMED(STAGE_COPY, NP_STRFN(memcpy)(in.hold + in.pos, p, n));
             http_get_release(n);    /* held bytes take no ring space */
             in.pos += n, p += n, len -= n;
             continue;
@@ -244,7 +263,8 @@ static int sink_data(void *ctx, const uint8_t *p, size_t len, const char **why)
             in.status = NP_EXIT_TOOBIG;
             return *why = in.error, -1;
         }
-        size_t n = sring_append(&in.ring, p, len);
+        size_t n;
+        STAGE_TIMED(STAGE_COPY, n = sring_append(&in.ring, p, len));
         in.pos += n, p += n, len -= n;
         in.ring_in += n;
         ring_credit();
@@ -380,6 +400,25 @@ static void summary(enum np_exit status, const uint8_t *digest)
     log_info("%s\n", line);
 }
 
+/* loglevel=7: each stage's share of the stream's time, and the hash's own rate. */
+static void report_stages(void)
+{
+    uint64_t hz = clock_tsc_hz(), total = rdtsc() - in.t0_tsc, rest = total;
+    if (!hz || !total)
+        return;
+    for (int s = 0; s < STAGE_COUNT; s++) {
+        rest -= in.stage_tsc[s] < rest ? in.stage_tsc[s] : rest;
+        log_debug("install: stage %s: %llu ms (%llu%%)\n", stage_names[s],
+                  (unsigned long long)(in.stage_tsc[s] * 1000 / hz), (unsigned long long)(in.stage_tsc[s] * 100 / total));
+    }
+    log_debug("install: stage network, HTTP and the rest: %llu ms (%llu%%)\n", (unsigned long long)(rest * 1000 / hz),
+              (unsigned long long)(rest * 100 / total));
+    uint64_t hash_us = in.stage_tsc[STAGE_HASH] * 1000000 / hz;
+    if (hash_us)
+        log_debug("install: %s %s hashed %llu bytes at %llu MB/s\n", hash_alg_key(in.alg), hash_impl_name(in.alg),
+                  (unsigned long long)in.pos, (unsigned long long)(in.pos / hash_us));
+}
+
 static enum np_exit fail_with(enum np_exit status)
 {
     if (in.error[0])
@@ -408,6 +447,7 @@ static enum np_exit finish(const struct install_opts *o)
     else
         log_info("install: %llu bytes, %s (no %s= given to compare); writing the first MiB\n",
                  (unsigned long long)in.pos, key, key);
+    report_stages();
     if (write_head() || (o->readback && readback(digest)))
         return fail_with(in.status ? in.status : NP_EXIT_DISK);
     summary(NP_EXIT_OK, digest);
@@ -431,6 +471,7 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
         return e;
     log_info("install: %s onto disk %s (%llu MiB)\n", o.url, in.disk->name, (unsigned long long)(in.disk->size >> 20));
     in.t0_us = in.last_progress_us = clock_us();
+    in.t0_tsc = rdtsc();
     const struct http_sink sink = { sink_begin, sink_data, sink_pump, NULL };
     struct http_get_result res;
     http_get(o.url, &o.http, &sink, &res);
