@@ -7,7 +7,7 @@ ExternalProject_Add(kernel
   SOURCE_DIR ${CMAKE_SOURCE_DIR}
   BINARY_DIR ${CMAKE_BINARY_DIR}/kernel
   CMAKE_ARGS -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/x86_64-netplant.cmake
-             -DLWIP_DIR=${LWIP_DIR} -DCMAKE_BUILD_TYPE=Release
+             -DLWIP_DIR=${LWIP_DIR} -DNETTLE_DIR=${NETTLE_DIR} -DCMAKE_BUILD_TYPE=Release
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
   USES_TERMINAL_BUILD ON)
@@ -41,6 +41,7 @@ add_subdirectory(tests/fuzz_drivers)
 add_subdirectory(tests/unit_net)
 add_subdirectory(tests/fuzz_net)
 add_subdirectory(tests/unit_http)
+add_subdirectory(tests/unit_crypto)
 add_subdirectory(tests/fuzz_http)
 add_subdirectory(tests/unit_install)
 add_subdirectory(tests/fuzz_install)

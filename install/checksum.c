@@ -3,36 +3,26 @@
 #include "kernel/console.h"
 #include "kernel/string.h"
 
+static enum hash_alg hash_of(enum digest_alg alg)
+{
+    return alg == DIGEST_SHA512 ? HASH_SHA512 : HASH_SHA256;
+}
+
 void checksum_hash_start(struct checksum_hash *h, enum digest_alg alg)
 {
     h->alg = alg;
-    if (alg == DIGEST_SHA512) {
-        mbedtls_sha512_init(&h->u.sha512);
-        mbedtls_sha512_starts_ret(&h->u.sha512, 0);
-    } else {
-        mbedtls_sha256_init(&h->u.sha256);
-        mbedtls_sha256_starts_ret(&h->u.sha256, 0);
-    }
+    hash_init(&h->ctx, hash_of(alg));
 }
 
 void checksum_hash_update(struct checksum_hash *h, const uint8_t *p, size_t len)
 {
-    if (h->alg == DIGEST_SHA512)
-        mbedtls_sha512_update_ret(&h->u.sha512, p, len);
-    else
-        mbedtls_sha256_update_ret(&h->u.sha256, p, len);
+    hash_update(&h->ctx, p, len);
 }
 
 void checksum_hash_finish(struct checksum_hash *h, struct digest *out)
 {
     out->alg = h->alg;
-    if (h->alg == DIGEST_SHA512) {
-        mbedtls_sha512_finish_ret(&h->u.sha512, out->bytes);
-        mbedtls_sha512_free(&h->u.sha512);
-    } else {
-        mbedtls_sha256_finish_ret(&h->u.sha256, out->bytes);
-        mbedtls_sha256_free(&h->u.sha256);
-    }
+    hash_final(&h->ctx, out->bytes);
 }
 
 static struct checksum_stage *of(struct stage *s)
@@ -56,7 +46,9 @@ static int checksum_begin(struct stage *s, uint64_t offset, uint64_t total)
 static int checksum_write(struct stage *s, const uint8_t *p, size_t len)
 {
     struct checksum_stage *c = of(s);
+    uint64_t t0 = __builtin_ia32_rdtsc();
     checksum_hash_update(&c->hash, p, len);
+    c->tsc += __builtin_ia32_rdtsc() - t0;     /* loglevel=7's stage report */
     c->pos += len;
     return stage_write(s->next, p, len);
 }

@@ -12,16 +12,12 @@
 
 #include "install/digest.h"
 #include "install/stage.h"
-#include "mbedtls/sha256.h"
-#include "mbedtls/sha512.h"
+#include "crypto/hash.h"
 
-/* One running hash of either algorithm (also used to hash the read-back). */
+/* One running hash of either algorithm (also used to hash the read-back): crypto/hash.h's. */
 struct checksum_hash {
     enum digest_alg alg;
-    union {
-        mbedtls_sha256_context sha256;
-        mbedtls_sha512_context sha512;
-    } u;
+    struct hash_ctx ctx;
 };
 
 void checksum_hash_start(struct checksum_hash *h, enum digest_alg alg);
@@ -34,6 +30,7 @@ struct checksum_stage {
     const char *key;        /* what the console calls it: "sha256", "raw_sha256"... */
     struct checksum_hash hash;
     uint64_t pos;           /* input bytes hashed */
+    uint64_t tsc;           /* TSC cycles spent hashing them */
     bool have_want;
     struct digest want;
     struct digest digest;   /* valid after a successful end */

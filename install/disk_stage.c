@@ -182,7 +182,10 @@ static int pump(struct disk_stage *d, bool final)
 
 int disk_stage_pump(struct disk_stage *d)
 {
-    return pump(d, false);
+    uint64_t t0 = __builtin_ia32_rdtsc();
+    int err = pump(d, false);
+    d->disk_tsc += __builtin_ia32_rdtsc() - t0;    /* loglevel=7's stage report */
+    return err;
 }
 
 /*
@@ -234,7 +237,9 @@ static int disk_write(struct stage *s, const uint8_t *p, size_t len)
     while (len) {
         if (d->pos < HOLD_BYTES) {
             size_t n = HOLD_BYTES - d->pos < len ? (size_t)(HOLD_BYTES - d->pos) : len;
+            uint64_t t0 = __builtin_ia32_rdtsc();
             NP_STRFN(memcpy)(d->hold + d->pos, p, n);
+            d->copy_tsc += __builtin_ia32_rdtsc() - t0;
             d->release(n);      /* held bytes take no ring space */
             d->pos += n, p += n, len -= n;
             continue;
@@ -248,7 +253,9 @@ static int disk_write(struct stage *s, const uint8_t *p, size_t len)
         if (d->pos + len > d->disk->size)
             return stage_fail(s, NP_EXIT_TOOBIG, "the image is larger than disk %s (%llu bytes); stopped there",
                               d->disk->name, (unsigned long long)d->disk->size);
+        uint64_t t0 = __builtin_ia32_rdtsc();
         size_t n = sring_append(&d->ring, p, len);
+        d->copy_tsc += __builtin_ia32_rdtsc() - t0;
         d->pos += n, p += n, len -= n;
         d->ring_in += n;
         ring_credit(d);

@@ -34,6 +34,7 @@ struct disk_stage {
     size_t tcp_window;      /* the most the source may send beyond what it was credited */
     void (*release)(size_t len);    /* input memory is free again: the source may send more */
     uint64_t last_done_us;
+    uint64_t copy_tsc, disk_tsc;    /* TSC cycles copying into the ring, submitting and reaping */
     size_t zero_max;        /* longest BLK_WRITE_ZEROES run; 0 when the disk has none */
     uint32_t redo;          /* slots whose WRITE_ZEROES the disk refused: to write as data */
     uint64_t held_head;     /* a write was held back when the ring's head was here */

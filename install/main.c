@@ -1,5 +1,6 @@
 /* netplant's kernel entry: parse what the loader gave, set up memory and time, then the job. */
 #include "arch/x86_64/arch.h"
+#include "crypto/hash.h"
 #include "kernel/acpi.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
@@ -7,7 +8,7 @@
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/kmem.h"
-#include "kernel/selftest.h"
+#include "install/selftest.h"
 #include "kernel/string.h"
 #include "drivers/pci/pci.h"
 #include "drivers/probe/probe.h"
@@ -38,7 +39,7 @@ static const struct cmdline_key known_keys[] = {
     { "loglevel", "console level 0-7 (default 6)" },
     { "verbose", "loglevel=7" },
     { "quiet", "loglevel=4" },
-    { "selftest", "fault|panic|ud: exercise the failure paths" },
+    { "selftest", "fault|panic|ud: exercise the failure paths; hash: check and time the SHA-2 paths" },
     { "disk", "the target disk: name, PCI address, mmio:BASE or serial:ID" },
     { "disktest", "OFFSET+LENGTH: write, read back and compare a pattern on the disk" },
     { "virtio_mmio.device", "SIZE@BASE:IRQ: a virtio MMIO slot (QEMU microvm adds these)" },
@@ -211,6 +212,8 @@ static void print_banner(void)
                  boot_info.efi_mmap ? ", EFI memory map given" : "");
     if (boot_info.dhcp_ack_len)
         log_info("net: the loader passed a DHCP ACK (%zu bytes)\n", boot_info.dhcp_ack_len);
+    log_info("hash: sha256 %s, sha512 %s (%s assembly)\n", hash_impl_name(HASH_SHA256),
+             hash_impl_name(HASH_SHA512), hash_lib_name());
     log_info("clock: TSC %llu.%03llu MHz, from %s\n", (unsigned long long)(clock_tsc_hz() / 1000000),
              (unsigned long long)(clock_tsc_hz() / 1000 % 1000), clock_source());
     uint64_t us = clock_us();

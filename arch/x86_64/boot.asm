@@ -27,6 +27,8 @@ CR0_NE          equ 1 << 5
 CR0_WP          equ 1 << 16
 CR0_PG          equ 1 << 31
 CR4_PAE         equ 1 << 5
+CR4_OSFXSR      equ 1 << 9          ; SSE instructions allowed: the SHA-NI hash path uses XMM registers
+CR4_OSXMMEXCPT  equ 1 << 10         ; a SIMD floating-point fault raises #XM instead of #UD
 MSR_EFER        equ 0xC0000080
 EFER_LME        equ 1 << 8
 
@@ -138,7 +140,9 @@ _start:
     add edi, 8
     loop .pd
 
-    mov eax, CR4_PAE
+    ; No interrupt handler ever runs C or touches XMM state (the kernel polls; exceptions end it),
+    ; so enabling SSE needs no save/restore: only code that uses XMM registers changes them.
+    mov eax, CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT
     mov cr4, eax
     mov eax, boot_pml4
     mov cr3, eax

@@ -1,6 +1,6 @@
 /* Boot self-tests named by selftest= on the command line. */
-#ifndef KERNEL_SELFTEST_H
-#define KERNEL_SELFTEST_H
+#ifndef INSTALL_SELFTEST_H
+#define INSTALL_SELFTEST_H
 
 #include "kernel/exit.h"
 
