@@ -1,12 +1,20 @@
 /*
  * The install job: url= through the pipeline (install/stage.h) onto the disk, then the
- * checks, then the first MiB, then one summary line. The pipeline today:
- *     HTTP source -> checksum (SHA-256 of the served bytes) -> disk (sector ring)
+ * checks, then the first MiB, then one summary line. The pipeline:
+ *     HTTP source -> checksum (SHA-256 of the served bytes) -> detect (format by magic bytes)
+ *         -> [decoder: gzip, zstd, xz or bzip2] -> disk (sector ring)
+ * Credit to TCP: with a decoder, the decoder releases its input as it consumes it and the
+ * disk's releases do nothing; a raw image goes straight to the disk, which releases.
  */
 #include "install/install.h"
 
 #include "arch/x86_64/arch.h"
 #include "install/checksum.h"
+#include "install/dec_bzip2.h"
+#include "install/dec_gzip.h"
+#include "install/dec_xz.h"
+#include "install/dec_zstd.h"
+#include "install/detect.h"
 #include "install/disk_stage.h"
 #include "install/source_http.h"
 #include "install/summary.h"
@@ -29,33 +37,49 @@ struct install_opts {
     uint8_t sha[CHECKSUM_SHA256_LEN];
     bool have_sha;
     bool readback;
+    enum format format;
     struct http_get_opts http;
 };
 
 static struct {
     struct stage_error err;
     struct checksum_stage sum;
+    struct detect_stage detect;
+    struct gzip_stage gzip;
+    struct zstd_stage zstd;
+    struct xz_stage xz;
+    struct bzip2_stage bzip2;
+    struct checksum_stage written;  /* verify=readback of a decoded image: the hash of what was written */
     struct disk_stage disk;
     uint64_t t0_us, last_progress_us;
 } job;
 
+/* Bytes received (served, hashed) and bytes written (the image); rate and ETA of the received. */
 static void progress(bool force)
 {
-    uint64_t now = clock_us(), pos = job.disk.pos, total = job.disk.total;
+    uint64_t now = clock_us(), pos = job.detect.pos, total = job.detect.total;
     if (!force && now - job.last_progress_us < PROGRESS_US)
         return;
     job.last_progress_us = now;
     uint64_t us = now - job.t0_us ? now - job.t0_us : 1, mbps1000 = pos * 1000 / us;
+    unsigned long long written = job.disk.pos >> 20;
     if (total != STAGE_LEN_UNKNOWN && total) {
         uint64_t eta = mbps1000 ? (total - pos) / (mbps1000 * 1000) : 0;   /* bytes/ms * 1000 */
-        log_info("progress: %llu of %llu MiB (%llu%%), %llu.%01llu MB/s, ETA %llu s\n",
+        log_info("progress: %llu of %llu MiB (%llu%%), %llu MiB written, %llu.%01llu MB/s, ETA %llu s\n",
                  (unsigned long long)(pos >> 20), (unsigned long long)(total >> 20),
-                 (unsigned long long)(pos * 100 / total), (unsigned long long)(mbps1000 / 1000),
+                 (unsigned long long)(pos * 100 / total), written, (unsigned long long)(mbps1000 / 1000),
                  (unsigned long long)(mbps1000 / 100 % 10), (unsigned long long)eta);
     } else {
-        log_info("progress: %llu MiB, %llu.%01llu MB/s\n", (unsigned long long)(pos >> 20),
-                 (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10));
+        log_info("progress: %llu MiB, %llu MiB written, %llu.%01llu MB/s\n", (unsigned long long)(pos >> 20),
+                 written, (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10));
     }
+}
+
+/* The disk stage's credit goes to TCP only when it gets the served bytes themselves. */
+static void disk_release(size_t len)
+{
+    if (job.detect.got == FORMAT_RAW)
+        http_get_release(len);
 }
 
 /* What the source runs while it waits on the network: the disk's side, and the progress line. */
@@ -84,6 +108,9 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     if (s && NP_STRFN(strcmp)(s, "readback") && NP_STRFN(strcmp)(s, "none"))
         return log_err("error: verify=%s: want none or readback\n", s), -1;
     o->readback = s && !NP_STRFN(strcmp)(s, "readback");
+    o->format = FORMAT_AUTO;
+    if ((s = cmdline_get(cl, "format")) && format_parse(s, &o->format))
+        return log_err("error: format=%s: want auto, raw, gzip, zstd, xz or bzip2\n", s), -1;
     o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8 };
     return 0;
 }
@@ -110,9 +137,9 @@ static struct blkdev *pick_disk(const struct cmdline *cl)
 
 static void summary(enum np_exit status, const uint8_t *digest)
 {
-    char line[200];
-    summary_format(line, sizeof(line), status, job.disk.pos, digest, clock_us() - job.t0_us,
-                   job.disk.disk ? job.disk.disk->name : NULL);
+    char line[256];
+    summary_format(line, sizeof(line), status, job.detect.pos, digest, clock_us() - job.t0_us,
+                   job.disk.disk ? job.disk.disk->name : NULL, format_name(job.detect.got), job.disk.pos);
     log_info("%s\n", line);
 }
 
@@ -152,10 +179,37 @@ static int readback(const uint8_t want[CHECKSUM_SHA256_LEN])
 /* After the last byte: the stages end (ring out, hash compared), the first MiB, the read-back. */
 static enum np_exit finish(const struct install_opts *o)
 {
-    if (stage_end(&job.sum.st) || disk_stage_commit(&job.disk) || (o->readback && readback(job.sum.digest)))
+    const uint8_t *disk_sha = job.detect.got == FORMAT_RAW ? job.sum.digest : job.written.digest;
+    if (stage_end(&job.sum.st) || disk_stage_commit(&job.disk) || (o->readback && readback(disk_sha)))
         return fail_with(job.err.status != NP_EXIT_OK ? job.err.status : NP_EXIT_DISK);
     summary(NP_EXIT_OK, job.sum.digest);
     return NP_EXIT_OK;
+}
+
+/*
+ * checksum -> detect -> (a decoder -> [checksum of the output, for verify=readback] ->) disk;
+ * each decoder releases its input to TCP itself.
+ */
+static void build_chain(const struct install_opts *o)
+{
+    struct stage *out = &job.disk.st;
+    if (o->readback) {
+        checksum_stage_init(&job.written, &job.disk.st, &job.err, NULL);
+        out = &job.written.st;
+    }
+    gzip_stage_init(&job.gzip, out, &job.err, http_get_release);
+    zstd_stage_init(&job.zstd, out, &job.err, http_get_release);
+    xz_stage_init(&job.xz, out, &job.err, http_get_release);
+    bzip2_stage_init(&job.bzip2, out, &job.err, http_get_release);
+    struct stage *const to[FORMAT_COUNT] = {
+        [FORMAT_RAW] = &job.disk.st,
+        [FORMAT_GZIP] = &job.gzip.dec.st,
+        [FORMAT_ZSTD] = &job.zstd.dec.st,
+        [FORMAT_XZ] = &job.xz.dec.st,
+        [FORMAT_BZIP2] = &job.bzip2.dec.st,
+    };
+    detect_stage_init(&job.detect, to, &job.err, o->format);
+    checksum_stage_init(&job.sum, &job.detect.st, &job.err, o->have_sha ? o->sha : NULL);
 }
 
 enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
@@ -165,9 +219,9 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
     if (parse_opts(cl, &o))
         return NP_EXIT_USAGE;
     struct blkdev *disk = pick_disk(cl);
-    if (!disk || disk_stage_init(&job.disk, disk, &job.err, http_get_release, TCP_WND))
+    if (!disk || disk_stage_init(&job.disk, disk, &job.err, disk_release, TCP_WND))
         return fail_with(NP_EXIT_DISK);
-    checksum_stage_init(&job.sum, &job.disk.st, &job.err, o.have_sha ? o.sha : NULL);
+    build_chain(&o);
     enum np_exit e = net_up(cl, bi);
     if (e != NP_EXIT_OK)
         return e;

@@ -50,6 +50,7 @@ static const struct cmdline_key known_keys[] = {
     { "retries", "attempts after the first on connection errors and 408/429/5xx (default 5)" },
     { "timeout", "seconds without a byte before a connection counts as dead (default 30)" },
     { "verify", "none|readback: read the written image back and hash it again" },
+    { "format", "auto|raw|gzip|zstd|xz|bzip2: the image's format (default auto: by its magic bytes)" },
 };
 
 void kmain(uint32_t magic, uint32_t info);

@@ -27,7 +27,8 @@ static void test_ok_line(void)
     char line[256], v[80];
     for (int i = 0; i < 32; i++)
         d[i] = (uint8_t)(i * 7 + 1);
-    int n = summary_format(line, sizeof(line), NP_EXIT_OK, 268435456, d, 12345678, "vda");
+    int n = summary_format(line, sizeof(line), NP_EXIT_OK, 268435456, d, 12345678, "vda", "gzip",
+                           1073741824);
     CHECK((size_t)n == strlen(line));
     CHECK_STR(field(line, "result", v, sizeof(v)), "ok");
     CHECK_STR(field(line, "code", v, sizeof(v)), "ok");
@@ -37,18 +38,25 @@ static void test_ok_line(void)
     /* 268435456 bytes in 12.345678 s = 21.743 MB/s: one decimal, truncated */
     CHECK_STR(field(line, "MBps", v, sizeof(v)), "21.7");
     CHECK_STR(field(line, "disk", v, sizeof(v)), "vda");
+    CHECK_STR(field(line, "format", v, sizeof(v)), "gzip");
+    CHECK_STR(field(line, "written", v, sizeof(v)), "1073741824");
+    /* the keys readers of the older line look for, in their order, before the new ones */
+    CHECK(strstr(line, "result=ok code=ok bytes=268435456 sha256=") == line);
+    CHECK(strstr(line, " disk=vda format=gzip written=1073741824") != NULL);
 }
 
 static void test_error_line(void)
 {
     char line[256], v[80];
-    summary_format(line, sizeof(line), NP_EXIT_HASH, 1048576, NULL, 0, NULL);
+    summary_format(line, sizeof(line), NP_EXIT_HASH, 1048576, NULL, 0, NULL, NULL, 0);
     CHECK_STR(field(line, "result", v, sizeof(v)), "error");
     CHECK_STR(field(line, "code", v, sizeof(v)), "hash");
     CHECK_STR(field(line, "sha256", v, sizeof(v)), "-");
     CHECK_STR(field(line, "MBps", v, sizeof(v)), "0.0");     /* no time: no division */
     CHECK_STR(field(line, "disk", v, sizeof(v)), "-");
-    summary_format(line, sizeof(line), NP_EXIT_TOOBIG, 0, NULL, 1500, "vdb");
+    CHECK_STR(field(line, "format", v, sizeof(v)), "-");     /* failed before the format was known */
+    CHECK_STR(field(line, "written", v, sizeof(v)), "0");
+    summary_format(line, sizeof(line), NP_EXIT_TOOBIG, 0, NULL, 1500, "vdb", "raw", 0);
     CHECK_STR(field(line, "code", v, sizeof(v)), "toobig");
     CHECK_STR(field(line, "seconds", v, sizeof(v)), "0.001");
 }
@@ -56,8 +64,8 @@ static void test_error_line(void)
 static void test_every_status_has_a_name(void)
 {
     char line[256], v[80];
-    for (int s = 0; s <= 15; s++) {
-        summary_format(line, sizeof(line), (enum np_exit)s, 1, NULL, 1, "vda");
+    for (int s = 0; s <= NP_EXIT_FORMAT; s++) {
+        summary_format(line, sizeof(line), (enum np_exit)s, 1, NULL, 1, "vda", "raw", 1);
         CHECK(field(line, "code", v, sizeof(v)) && strcmp(v, "unknown") != 0);
     }
 }
@@ -65,7 +73,7 @@ static void test_every_status_has_a_name(void)
 static void test_truncation(void)
 {
     char small[16];
-    int n = summary_format(small, sizeof(small), NP_EXIT_OK, 1, NULL, 1, "vda");
+    int n = summary_format(small, sizeof(small), NP_EXIT_OK, 1, NULL, 1, "vda", "raw", 1);
     CHECK(n > (int)sizeof(small));
     CHECK_EQ_U64(strlen(small), sizeof(small) - 1);
 }
