@@ -46,13 +46,14 @@ static int run(struct decoder *d, const uint8_t *in, size_t len, bool finish)
     for (;;) {
         size_t used = 0, made = 0;
         int r = d->ops->step(d, in, len, &used, d->out, DECODER_OUT_BYTES, &made, finish);
+        d->in_pos += used;
         if (r < 0)
             return lib_fail(d);
         d->whole = r == 1;
-        in += used, len -= used;
-        d->in_pos += used;
-        if (used)
+        if (used) {     /* at the end in is NULL: no pointer arithmetic on it */
+            in += used, len -= used;
             d->release(used);
+        }
         if (made) {
             d->out_pos += made;
             if (stage_write(d->st.next, d->out, made))
