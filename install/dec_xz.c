@@ -53,7 +53,7 @@ static int xz_why(struct decoder *d, lzma_ret r)
         decoder_size(need, sizeof(need), lzma_memusage(&x->s));
         decoder_size(have, sizeof(have), lzma_memlimit_get(&x->s));
         np_snprintf(d->why, sizeof(d->why), "the stream needs %s of memory to decode (its dictionary), "
-                    "and there are %s; nothing of it was written", need, have);
+                    "and there are %s%s", need, have, d->out_pos ? "" : "; nothing of it was written");
         break;
     case LZMA_MEM_ERROR:
         decoder_size(have, sizeof(have), compress_avail());

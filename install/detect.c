@@ -15,7 +15,7 @@ static int decide(struct detect_stage *d, enum format f)
         return stage_fail(&d->st, NP_EXIT_FORMAT, "the image is %s, which this build cannot decode", format_name(f));
     d->got = f;
     d->st.next = d->to[f];
-    log_info("install: format %s (%s)\n", format_name(f), d->want == FORMAT_AUTO ? "by its magic bytes" : "format=");
+    log_info("install: format %s (%s)\n", format_name(f), d->want == FORMAT_AUTO ? "by its magic bytes" : "as format= says");
     if (stage_begin(d->st.next, 0, d->total))
         return -1;
     size_t n = d->nhead;

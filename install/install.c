@@ -218,10 +218,10 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
     NP_STRFN(memset)(&job, 0, sizeof(job));
     if (parse_opts(cl, &o))
         return NP_EXIT_USAGE;
+    build_chain(&o);    /* first: the summary of any failure reads the detect stage */
     struct blkdev *disk = pick_disk(cl);
     if (!disk || disk_stage_init(&job.disk, disk, &job.err, disk_release, TCP_WND))
         return fail_with(NP_EXIT_DISK);
-    build_chain(&o);
     enum np_exit e = net_up(cl, bi);
     if (e != NP_EXIT_OK)
         return e;
