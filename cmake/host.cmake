@@ -7,7 +7,9 @@ ExternalProject_Add(kernel
   SOURCE_DIR ${CMAKE_SOURCE_DIR}
   BINARY_DIR ${CMAKE_BINARY_DIR}/kernel
   CMAKE_ARGS -DCMAKE_TOOLCHAIN_FILE=${CMAKE_SOURCE_DIR}/cmake/x86_64-netplant.cmake
-             -DLWIP_DIR=${LWIP_DIR} -DNETTLE_DIR=${NETTLE_DIR} -DCMAKE_BUILD_TYPE=Release
+             -DLWIP_DIR=${LWIP_DIR} -DNETTLE_DIR=${NETTLE_DIR} -DHTTP_PARSER_DIR=${HTTP_PARSER_DIR} -DMBEDTLS_DIR=${MBEDTLS_DIR}
+             -DZLIB_DIR=${ZLIB_DIR} -DZSTD_DIR=${ZSTD_DIR} -DXZ_DIR=${XZ_DIR} -DBZIP2_DIR=${BZIP2_DIR}
+             -DCMAKE_BUILD_TYPE=Release
   BUILD_ALWAYS ON
   INSTALL_COMMAND ""
   USES_TERMINAL_BUILD ON)
@@ -26,6 +28,7 @@ add_subdirectory(drivers/ahci host/drivers/ahci)
 add_subdirectory(net/lwip-port host/net/lwip-port)
 add_subdirectory(install host/install)
 add_subdirectory(crypto host/crypto)
+add_subdirectory(compress host/compress)
 add_library(np_pure STATIC ${NP_KERNEL_PURE_SRCS} ${NP_PCI_PURE_SRCS} ${NP_VIRTIO_PURE_SRCS}
             ${NP_NVME_PURE_SRCS} ${NP_E1000_PURE_SRCS} ${NP_AHCI_PURE_SRCS} ${NP_NET_PURE_SRCS}
             ${NP_INSTALL_PURE_SRCS})

@@ -37,7 +37,7 @@ struct checksum_stage {
 };
 
 /*
- * key: the name in messages (a static string). want: the expected digest (its algorithm is
+ * key: the name in messages (a static string), or NULL for a hash only kept (no line). want: the expected digest (its algorithm is
  * the one hashed), or NULL to hash with alg without comparing.
  */
 void checksum_stage_init(struct checksum_stage *c, struct stage *next, struct stage_error *err,

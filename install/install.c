@@ -1,13 +1,22 @@
 /*
  * The install job: url= through the pipeline (install/stage.h) onto the disk, then the
- * checks, then the first MiB, then one summary line. The pipeline today:
- *     HTTP source -> checksum (of the served bytes) [-> raw checksum] -> disk (sector ring)
- * The raw checksum (raw_sha256=) is always the stage right before the disk.
+ * checks, then the first MiB, then one summary line. The pipeline:
+ *     HTTP source -> checksum (of the served bytes) -> detect (format by magic bytes)
+ *         -> [decoder: gzip, zstd, xz or bzip2] -> [raw checksum] -> disk (sector ring)
+ * The raw checksum (raw_sha256=, or verify=readback's hash of what was written) is always the
+ * stage right before the disk. Credit to TCP: with a decoder, the decoder releases its input as
+ * it consumes it and the disk's releases do nothing; a raw image reaches the disk as served,
+ * and the disk releases.
  */
 #include "install/install.h"
 
 #include "arch/x86_64/arch.h"
 #include "install/checksum.h"
+#include "install/dec_bzip2.h"
+#include "install/dec_gzip.h"
+#include "install/dec_xz.h"
+#include "install/dec_zstd.h"
+#include "install/detect.h"
 #include "install/disk_stage.h"
 #include "install/source_http.h"
 #include "install/summary.h"
@@ -36,34 +45,49 @@ struct install_opts {
     struct digest want, raw;    /* of the bytes served; of the bytes written (raw_sha256=) */
     bool have_want, have_raw;
     bool readback;
+    enum format format;
     struct http_get_opts http;
 };
 
 static struct {
     struct stage_error err;
     struct checksum_stage sum;
-    struct checksum_stage raw;      /* raw_sha256=: right before the disk */
+    struct detect_stage detect;
+    struct gzip_stage gzip;
+    struct zstd_stage zstd;
+    struct xz_stage xz;
+    struct bzip2_stage bzip2;
+    struct checksum_stage raw;      /* raw_sha256= or verify=readback: right before the disk */
     struct disk_stage disk;
     uint64_t t0_us, last_progress_us, t0_tsc;
 } job;
 
+/* Bytes received (served, hashed) and bytes written (the image); rate and ETA of the received. */
 static void progress(bool force)
 {
-    uint64_t now = clock_us(), pos = job.disk.pos, total = job.disk.total;
+    uint64_t now = clock_us(), pos = job.detect.pos, total = job.detect.total;
     if (!force && now - job.last_progress_us < PROGRESS_US)
         return;
     job.last_progress_us = now;
     uint64_t us = now - job.t0_us ? now - job.t0_us : 1, mbps1000 = pos * 1000 / us;
+    unsigned long long written = job.disk.pos >> 20;
     if (total != STAGE_LEN_UNKNOWN && total) {
         uint64_t eta = mbps1000 ? (total - pos) / (mbps1000 * 1000) : 0;   /* bytes/ms * 1000 */
-        log_info("progress: %llu of %llu MiB (%llu%%), %llu.%01llu MB/s, ETA %llu s\n",
+        log_info("progress: %llu of %llu MiB (%llu%%), %llu MiB written, %llu.%01llu MB/s, ETA %llu s\n",
                  (unsigned long long)(pos >> 20), (unsigned long long)(total >> 20),
-                 (unsigned long long)(pos * 100 / total), (unsigned long long)(mbps1000 / 1000),
+                 (unsigned long long)(pos * 100 / total), written, (unsigned long long)(mbps1000 / 1000),
                  (unsigned long long)(mbps1000 / 100 % 10), (unsigned long long)eta);
     } else {
-        log_info("progress: %llu MiB, %llu.%01llu MB/s\n", (unsigned long long)(pos >> 20),
-                 (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10));
+        log_info("progress: %llu MiB, %llu MiB written, %llu.%01llu MB/s\n", (unsigned long long)(pos >> 20),
+                 written, (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10));
     }
+}
+
+/* The disk stage's credit goes to TCP only when it gets the served bytes themselves. */
+static void disk_release(size_t len)
+{
+    if (job.detect.got == FORMAT_RAW)
+        http_get_release(len);
 }
 
 /* What the source runs while it waits on the network: the disk's side, and the progress line. */
@@ -111,6 +135,9 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     if (s && NP_STRFN(strcmp)(s, "readback") && NP_STRFN(strcmp)(s, "none"))
         return log_err("error: verify=%s: want none or readback\n", s), -1;
     o->readback = s && !NP_STRFN(strcmp)(s, "readback");
+    o->format = FORMAT_AUTO;
+    if ((s = cmdline_get(cl, "format")) && format_parse(s, &o->format))
+        return log_err("error: format=%s: want auto, raw, gzip, zstd, xz or bzip2\n", s), -1;
     o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, false };   /* see install_run */
     return 0;
 }
@@ -149,8 +176,8 @@ static void summary(enum np_exit status, const struct digest *digest)
 {
     char line[320];
     uint64_t us = job.t0_us ? clock_us() - job.t0_us : 0;
-    summary_format(line, sizeof(line), status, job.disk.pos, digest, us, job.disk.disk ? job.disk.disk->name : NULL,
-                   job.disk.zeroed_bytes);
+    summary_format(line, sizeof(line), status, job.detect.pos, digest, us, job.disk.disk ? job.disk.disk->name : NULL,
+                   format_name(job.detect.got), job.disk.pos, job.disk.zeroed_bytes);
     np_result_line(line);
 }
 
@@ -243,7 +270,7 @@ static void report_stages(void)
 static enum np_exit finish(const struct install_opts *o)
 {
     /* The read-back is of the bytes written: the raw stage's digest when there is one. */
-    const struct digest *written = o->have_raw ? &job.raw.digest : &job.sum.digest;
+    const struct digest *written = o->have_raw || o->readback ? &job.raw.digest : &job.sum.digest;
     log_info("install: every check passed; writing the first MiB\n");
     report_stages();
     if (disk_stage_commit(&job.disk) || (o->readback && readback(written)))
@@ -290,14 +317,46 @@ static enum np_exit fetch_sums(struct install_opts *o)
     return NP_EXIT_OK;
 }
 
+/*
+ * Built from the disk up: [raw checksum ->] disk; each decoder -> that tail; detect -> the
+ * decoder for the format it sees (raw: the tail); checksum of the served bytes -> detect.
+ * Each decoder releases its input to TCP itself.
+ */
+static void build_chain(const struct install_opts *o)
+{
+    struct stage *tail = &job.disk.st;
+    if (o->have_raw || o->readback) {
+        /* Without raw_sha256=, the read-back's hash: the algorithm the user checks with. */
+        enum digest_alg alg = !o->have_raw && o->have_want ? o->want.alg : DIGEST_SHA256;
+        checksum_stage_init(&job.raw, tail, &job.err, o->have_raw ? "raw_sha256" : NULL, alg,
+                            o->have_raw ? &o->raw : NULL);
+        tail = &job.raw.st;
+    }
+    gzip_stage_init(&job.gzip, tail, &job.err, http_get_release);
+    zstd_stage_init(&job.zstd, tail, &job.err, http_get_release);
+    xz_stage_init(&job.xz, tail, &job.err, http_get_release);
+    bzip2_stage_init(&job.bzip2, tail, &job.err, http_get_release);
+    struct stage *const to[FORMAT_COUNT] = {
+        [FORMAT_RAW] = tail,
+        [FORMAT_GZIP] = &job.gzip.dec.st,
+        [FORMAT_ZSTD] = &job.zstd.dec.st,
+        [FORMAT_XZ] = &job.xz.dec.st,
+        [FORMAT_BZIP2] = &job.bzip2.dec.st,
+    };
+    detect_stage_init(&job.detect, to, &job.err, o->format);
+    checksum_stage_init(&job.sum, &job.detect.st, &job.err, o->have_want ? digest_name(o->want.alg) : "sha256",
+                        DIGEST_SHA256, o->have_want ? &o->want : NULL);
+}
+
 enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
 {
     struct install_opts o;
     NP_STRFN(memset)(&job, 0, sizeof(job));
+    job.detect.got = FORMAT_UNSURE;     /* a summary before the stream started says format=- */
     if (parse_opts(cl, &o))
         return NP_EXIT_USAGE;
     struct blkdev *disk = pick_disk(cl);
-    if (!disk || disk_stage_init(&job.disk, disk, &job.err, http_get_release, TCP_WND))
+    if (!disk || disk_stage_init(&job.disk, disk, &job.err, disk_release, TCP_WND))
         return fail_with(NP_EXIT_DISK);
     enum np_exit e = net_up(cl, bi);
     if (e != NP_EXIT_OK)
@@ -308,14 +367,7 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
         return fail_with(e);
     /* With a checksum to check the result, a server without validators may be resumed too. */
     o.http.resume_unvalidated = o.have_want || o.have_raw;
-    /* The chain, built from the disk up: the raw checksum is the stage right before the disk. */
-    struct stage *tail = &job.disk.st;
-    if (o.have_raw) {
-        checksum_stage_init(&job.raw, tail, &job.err, "raw_sha256", DIGEST_SHA256, &o.raw);
-        tail = &job.raw.st;
-    }
-    checksum_stage_init(&job.sum, tail, &job.err, o.have_want ? digest_name(o.want.alg) : "sha256", DIGEST_SHA256,
-                        o.have_want ? &o.want : NULL);
+    build_chain(&o);
     job.t0_us = job.last_progress_us = clock_us();
     job.t0_tsc = __builtin_ia32_rdtsc();
     e = download(&o);

@@ -59,6 +59,7 @@ static const struct cmdline_key known_keys[] = {
     { "retries", "attempts after the first on connection errors and 408/429/5xx (default 5)" },
     { "timeout", "seconds without a byte before a connection counts as dead (default 30)" },
     { "verify", "none|readback: read the written image back and hash it again" },
+    { "format", "auto|raw|gzip|zstd|xz|bzip2: the image's format (default auto: by its magic bytes)" },
 };
 
 void kmain(uint32_t magic, uint32_t info);
@@ -292,7 +293,7 @@ static enum np_exit run_disktest(const char *range)
 /* The result line for an ending no job reported: the status, with no figures. */
 static void result_plain(char *buf, size_t size, enum np_exit status)
 {
-    summary_format(buf, size, status, 0, NULL, 0, NULL, 0);
+    summary_format(buf, size, status, 0, NULL, 0, NULL, NULL, 0, 0);
 }
 
 void kmain(uint32_t magic, uint32_t info)

@@ -7,6 +7,8 @@ hash did not match), zeros up to the next block boundary, the canary untouched a
 The checksum comes as sha256=, sha512=, raw_sha256= or from a sums file (checksum=) that nginx
 serves beside the image. Images with holes (mostly zeros) check WRITE_ZEROES: the canary under
 the holes must be zeroed all the same, by the disk or by zeros written.
+Compressed cases serve the image as the real gzip, zstd, xz or bzip2 tool made it at test time
+(under the name img.raw: the format is found by its magic bytes) and check the decoded image.
 
     install_test.py --list
     install_test.py --case NAME --kernel-dir BUILD/kernel --source-dir SRC --workdir DIR
@@ -30,9 +32,11 @@ MIB = 1 << 20
 SKIP = 77
 NGINX = "/usr/sbin/nginx"
 EXIT = {"ok": 0, "usage": 1, "disk": 6, "verify": 7, "net": 8, "dhcp": 9, "dns": 10, "http": 11,
-        "hash": 12, "toobig": 13, "connect": 14, "short": 15}
+        "hash": 12, "toobig": 13, "connect": 14, "short": 15, "noroute": 16, "format": 17}
 SUMMARY = (r"result=(ok|error) code=(\w+) bytes=(\d+) (sha256|sha512)=([0-9a-f]{128}|[0-9a-f]{64}|-) "
-           r"seconds=([\d.]+) MBps=([\d.]+) disk=(\S+) zeroed=(\d+)")
+           r"seconds=([\d.]+) MBps=([\d.]+) disk=(\S+) format=(\w+|-) written=(\d+) zeroed=(\d+)")
+COMPRESS = {"gzip": ["gzip", "-6nc"], "zstd": ["zstd", "-q", "-c"], "xz": ["xz", "-3c", "-T1"],
+            "bzip2": ["bzip2", "-9c"]}
 BREAK = r"http: .* at byte \d+"
 PAD = r"install: the image ends inside a block: (\d+) zero bytes pad it"
 BLK4K = "logical_block_size=4096,physical_block_size=4096"
@@ -49,20 +53,24 @@ AHCI_E1000 = dict(machine="q35", memory="128M", net="e1000", blk="ide-hd,bus=ide
 def case(server, size, status="ok", layout="image", sha="right", cmdline="", expect=(), forbid=(BREAK,),
          vm=Q35, disk_mib=64, block=512, sparse=False, path="/img.raw", requests=None, max_seconds=None,
          timeout=120, userinfo=None, url=None, job=None, secrets=(), key="sha256", raw=None, sums=None,
-         holes=False, blk_opts="", zeroed=None):
+         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None):
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
-    the run: image, head-zero (hash mismatch), untouched, partial (a failed download).
+    the run: image, head-zero (hash mismatch), untouched, partial (a failed download), unbootable
+    (a failed decode: first MiB zero, anything up to what the summary says was written, then the
+    canary).
     userinfo: "user:password" put in url=; url: a template for url= ({port}, {path});
     job: a function (server, image, url, sha) giving the command line's job words instead of
     url= and the checksum keys; secrets: strings the serial log must not hold anywhere.
     sha: 'right', 'wrong' or None for key= (sha256 or sha512); raw: the same for raw_sha256=.
     sums: (file name, function(img) -> its text) served by nginx and given as checksum= instead.
-    holes: an image mostly of zeros. zeroed: 'units' (every zero 64 KiB unit), 0, or None."""
+    holes: an image mostly of zeros. zeroed: 'units' (every zero 64 KiB unit), 0, or None.
+    fmt: serve the image compressed (gzip, zstd, xz, bzip2; -multi: as two members, frames or
+    streams). mangle: corrupt, truncate or bigdict the compressed file."""
     return dict(server=server, size=size, status=status, layout=layout, sha=sha, cmdline=cmdline,
                 expect=expect, forbid=forbid, vm=vm, disk_size=disk_mib * MIB, block=block, sparse=sparse,
                 path=path, requests=requests, max_seconds=max_seconds, timeout=timeout, userinfo=userinfo,
                 url=url, job=job, secrets=secrets, key=key, raw=raw, sums=sums, holes=holes, blk_opts=blk_opts,
-                zeroed=zeroed)
+                zeroed=zeroed, fmt=fmt, mangle=mangle)
 
 
 def fault(mode, count=1, at=None, **options):
@@ -332,6 +340,29 @@ CASES = {
 }
 
 
+def resumed_thrice(srv):
+    """cut-resume with a compressed file: the cut points are a third of it, so known only now."""
+    return log_shape([200, 206, 206], [0, srv.at, 2 * srv.at])(srv)
+
+
+# Compressed images: each format whole, as two members/frames/streams, corrupt and truncated.
+ZIMG = 6 * MIB + 4321
+for f in COMPRESS:
+    CASES[f"{f}"] = case("nginx", ZIMG, fmt=f, expect=(rf"install: format {f} \(by its magic bytes\)",))
+    CASES[f"{f}-multi"] = case("nginx", ZIMG, fmt=f + "-multi")
+    for m in ("corrupt", "truncate"):
+        CASES[f"{f}-{m}"] = case(fault("normal"), ZIMG, fmt=f, mangle=m, status="format", layout="unbootable",
+                                 sha=None, expect=(rf"error: {f}: ",), forbid=(BREAK, r"writing the first MiB"))
+CASES["xz-dict-too-big"] = case(
+    fault("normal"), ZIMG, fmt="xz", mangle="bigdict", status="format", layout="untouched", sha=None,
+    expect=(r"error: xz: the stream needs 257 MiB of memory to decode \(its dictionary\), and there are "
+            r"\d+ MiB; nothing of it was written",), requests=log_shape([200]))
+CASES["gzip-cut-resume"] = case(fault("cut", count=2, at=1 / 3), ZIMG, fmt="gzip", forbid=(),
+                                expect=(r"http: [^\n]* at byte \d+ of \d+\n",), requests=resumed_thrice)
+CASES["xz-readback"] = case(fault("normal"), ZIMG, fmt="xz", cmdline="verify=readback",
+                            expect=(rf"install: read back {ZIMG} bytes from vda: same sha256",))
+
+
 def canary_chunk(i):
     return random.Random(1_000_000 + i).randbytes(MIB)
 
@@ -393,6 +424,59 @@ class Image:
                 f.write(self.chunk(i))
 
 
+class MixedImage(Image):
+    """A disk-like image that compresses as real ones do: per MiB, seeded random bytes, zeros
+    and text, with tools/demo-mbr.asm's boot sector in front."""
+
+    def __init__(self, size, boot):
+        self.boot = boot
+        super().__init__(size)
+
+    def chunk(self, i):
+        if self.cached[0] != i:
+            rng = random.Random(3_000_000 + i)
+            text = b"".join(b"block %d line %d: %x\n" % (i, j, rng.getrandbits(32)) for j in range(20000))
+            data = rng.randbytes(160 << 10) + bytes(360 << 10) + text
+            data = (self.boot if i == 0 else b"") + data[len(self.boot) if i == 0 else 0:MIB]
+            self.cached = (i, data[:min(MIB, self.size - i * MIB)])
+        return self.cached[1]
+
+
+def boot_sector(args, workdir):
+    out = os.path.join(workdir, "mbr.bin")
+    subprocess.run(["nasm", "-f", "bin", "-o", out, os.path.join(args.source_dir, "tools", "demo-mbr.asm")],
+                   check=True)
+    with open(out, "rb") as f:
+        return f.read()
+
+
+def compressed(fmt, raw):
+    """raw as the real tool compresses it; NAME-multi: its two halves compressed apart, joined."""
+    name, _, multi = fmt.partition("-")
+    if not multi:
+        return subprocess.run(COMPRESS[name], input=raw, stdout=subprocess.PIPE, check=True).stdout
+    half = len(raw) // 2 + 777
+    return compressed(name, raw[:half]) + compressed(name, raw[half:])
+
+
+def xz_big_dict(data):
+    """The stream with its first block header's LZMA2 dictionary set to 256 MiB (property byte
+    32, xz file format 5.3.1) and that header's CRC32 made again (test_decode's fixture too)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "unit_install"))
+    from gen_decode_fixtures import xz_big_dict as patch
+    return patch(data)
+
+
+def mangled(how, data):
+    if how == "corrupt":     # a byte in the middle: the decoder's own checks must catch it
+        return data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0x55]) + data[len(data) // 2 + 1:]
+    if how == "truncate":    # served whole as it is, but the stream's last third is missing
+        return data[:len(data) * 2 // 3]
+    if how == "bigdict":
+        return xz_big_dict(data)
+    return data
+
+
 def make_disk(path, size, canary_from):
     """The canary in every MiB from canary_from on; a sparse hole (zeros) before it."""
     with open(path, "wb") as f:
@@ -407,10 +491,15 @@ def round_up(n, block):
 
 
 def layout_segments(c, img, written):
-    """[(start, end, what)] covering the disk: what is image, zero or base (canary or hole)."""
+    """[(start, end, what)] covering the disk: what is image, zero, any or base (canary or hole)."""
     size, disk, end = img.size, c["disk_size"], round_up(img.size, c["block"])
     if c["layout"] == "untouched":
         return [(0, disk, "base")]
+    if c["layout"] == "unbootable":
+        if written <= MIB:      # all of it was still held in memory: the disk was never touched
+            return [(0, disk, "base")]
+        end = round_up(written, c["block"])
+        return [(0, MIB, "zero"), (MIB, end, "any"), (end, disk, "base")]
     if c["layout"] == "partial":
         return [(0, MIB, "zero"), (MIB, written, "image"), (written, disk, "base")]
     head = [(0, MIB, "zero"), (MIB, size, "image")] if c["layout"] == "head-zero" else [(0, size, "image")]
@@ -425,6 +514,8 @@ def expected(segments, img, canary_from, off, n):
             continue
         if what == "image":
             out += img.read(lo, hi - lo)
+        elif what == "any":
+            out += b"?" * (hi - lo)
         elif what == "zero" or lo < canary_from:
             out += bytes(hi - lo)
         else:
@@ -442,15 +533,20 @@ def partial_extent(path, img, block, at):
     return written
 
 
-def check_disk(c, path, img, canary_from):
+def check_disk(c, path, img, canary_from, summary_written=0):
     """Compares the disk file with what it must hold, one MiB at a time; None when equal."""
-    written = partial_extent(path, img, c["block"], c["server"]["at"]) if c["layout"] == "partial" else 0
+    written = partial_extent(path, img, c["block"], c["server"]["at"]) if c["layout"] == "partial" else summary_written
     segs = layout_segments(c, img, written)
+    anys = [(s, e) for s, e, what in segs if what == "any"]
     if os.path.getsize(path) != c["disk_size"]:
         return f"disk file is {os.path.getsize(path)} bytes, want {c['disk_size']}"
     with open(path, "rb") as f:
         for off in range(0, c["disk_size"], MIB):
             got, want = f.read(MIB), expected(segs, img, canary_from, off, MIB)
+            for s, e in anys:   # what a failed decode left there is not judged
+                lo, hi = max(s, off), min(e, off + MIB)
+                if lo < hi:
+                    got = got[:lo - off] + want[lo - off:hi - off] + got[hi - off:]
             if got == want:
                 continue
             first = off + next(i for i in range(len(want)) if got[i] != want[i])
@@ -511,9 +607,9 @@ def checksum_keys(c, sums):
     """The checksum words of the command line: checksum=URL, or the case's keys."""
     if sums:
         return [f"checksum={sums}"]
-    keys, img = [], c["image"]
+    keys, img, served = [], c["image"], c["served"]
     for key, which in ((c["key"], c["sha"]), ("raw_sha256", c["raw"])):
-        right = img.sha512 if key == "sha512" else img.sha
+        right = img.sha if key == "raw_sha256" else served.sha512 if key == "sha512" else served.sha
         wrong = getattr(hashlib, key.replace("raw_", ""))(b"not the image").hexdigest()
         short = hashlib.sha256(b"a digest of the wrong length").hexdigest()
         if which:
@@ -536,7 +632,7 @@ def masked(url):
     return re.sub(r"^(http://[^/?#@:]*:)[^/?#]*@", r"\1***@", url)
 
 
-def check_log(c, res, img, url, problems):
+def check_log(c, res, img, served, url, problems):
     want = 2 * EXIT[c["status"]] + 1
     if res.timed_out or res.rc != want:
         problems.append(f"QEMU exit code {res.rc} (timed out: {res.timed_out}), want {want} ({c['status']})")
@@ -547,7 +643,7 @@ def check_log(c, res, img, url, problems):
     if c["status"] != "usage":      # a refused command line stops before the install starts
         patterns.append(rf"install: {re.escape(masked(url))} onto disk {disk} \({c['disk_size'] >> 20} MiB\)")
     if c["status"] == "ok":
-        patterns += [r"progress: ", r"install: \d+ bytes, (sha256|sha512) (matches|\(no sha256)",
+        patterns += [r"progress: .* MiB written", r"install: \d+ bytes, (sha256|sha512) (matches|\(no sha256)",
                      r"install: every check passed; writing the first MiB"]
     for p in patterns:
         if not re.search(p, res.serial):
@@ -570,22 +666,50 @@ def check_log(c, res, img, url, problems):
         problems.append(f"{len(summary)} summary lines, want 1")
         return None
     result, code, nbytes, alg, sha = summary[0][:5]
-    zeroed = int(summary[0][8])
+    fmt, written, zeroed = summary[0][8], int(summary[0][9]), int(summary[0][10])
     if (result, code) != ("ok" if c["status"] == "ok" else "error", c["status"]):
         problems.append(f"summary says result={result} code={code}, want code={c['status']}")
     want_alg = "sha512" if c["key"] == "sha512" or (c["sums"] and c["sums"][0] == "SHA512SUMS") else "sha256"
-    want_sha = img.sha512 if want_alg == "sha512" else img.sha
-    if c["status"] == "ok" and (int(nbytes) != img.size or (alg, sha) != (want_alg, want_sha)):
-        problems.append(f"summary says bytes={nbytes} {alg}={sha}, want {img.size} and {want_alg}={want_sha}")
+    want_sha = served.sha512 if want_alg == "sha512" else served.sha
+    if c["status"] == "ok" and (int(nbytes) != served.size or (alg, sha) != (want_alg, want_sha)):
+        problems.append(f"summary says bytes={nbytes} {alg}={sha}, want {served.size} and {want_alg}={want_sha}")
+    if c["status"] == "ok" and written != img.size:
+        problems.append(f"summary says written={written}, want {img.size}")
+    want_fmt = (c["fmt"] or "raw").partition("-")[0]
+    if fmt != want_fmt and not (fmt == "-" and c["layout"] == "untouched" and not c["fmt"]):
+        problems.append(f"summary says format={fmt}, want {want_fmt}")
     want_zeroed = img.zero_units() if c["zeroed"] == "units" else c["zeroed"] or 0
-    if c["status"] == "ok" and zeroed != want_zeroed:
+    if c["status"] == "ok" and not c["fmt"] and zeroed != want_zeroed:    # (a decoded image zeroes what it has)
         problems.append(f"summary says zeroed={zeroed}, want {want_zeroed}")
     return summary[0]
 
 
+class Served:
+    """The bytes a compressed case serves, with what the summary must say of them."""
+
+    def __init__(self, data):
+        self.data, self.size, self.sha = data, len(data), hashlib.sha256(data).hexdigest()
+        self.sha512 = hashlib.sha512(data).hexdigest()
+
+    def read(self, off, n):
+        return self.data[off:off + n]
+
+    def write(self, path):
+        with open(path, "wb") as f:
+            f.write(self.data)
+
+
 def run_case(args, c):
-    img = Image(c["size"], c["holes"])
-    c = dict(c, image=img)
+    os.makedirs(args.workdir, exist_ok=True)
+    if c["fmt"]:
+        tool = COMPRESS[c["fmt"].partition("-")[0]][0]
+        if not shutil.which(tool):
+            return None, [f"SKIP: {tool} is not installed"], ""
+        img = MixedImage(c["size"], boot_sector(args, args.workdir))
+        served = Served(mangled(c["mangle"], compressed(c["fmt"], img.read(0, img.size))))
+    else:
+        img = served = Image(c["size"], c["holes"])
+    c = dict(c, image=img, served=served)
     disk_path = os.path.join(args.workdir, "disk.img")
     canary_from = (c["size"] // MIB) * MIB if c["sparse"] else 0
     make_disk(disk_path, c["disk_size"], canary_from)
@@ -595,34 +719,37 @@ def run_case(args, c):
             return None, [f"SKIP: {NGINX} is not installed"], ""
         root = os.path.join(args.workdir, "www")
         os.makedirs(root, exist_ok=True)
-        img.write(os.path.join(root, "img.raw"))
+        served.write(os.path.join(root, "img.raw"))
         if c["sums"] and c["sums"][1]:
             with open(os.path.join(root, c["sums"][0]), "w", newline="") as f:
                 f.write(c["sums"][1](img))
         srv = Nginx(args.workdir, root)
     else:
-        srv = FaultServer(img.read(0, img.size), **c["server"]).start()
+        server = dict(c["server"])
+        if isinstance(server["at"], float):     # a fraction of what is served
+            server["at"] = int(served.size * server["at"])
+        srv = FaultServer(served.read(0, served.size), **server).start()
     userinfo = c["userinfo"] + "@" if c["userinfo"] else ""
     url = (c["url"] or "http://{userinfo}10.0.2.2:{port}{path}").format(userinfo=userinfo, port=srv.port,
                                                                        path=c["path"])
     sums = f"http://10.0.2.2:{srv.port}/{c['sums'][0]}" if c["sums"] else None
-    sha = img.sha if c["sha"] == "right" else None
+    sha = served.sha if c["sha"] == "right" else None
     job = c["job"](srv, img, url, sha) if c["job"] else " ".join([f"url={url}", *checksum_keys(c, sums)])
     try:
         res = qemu.run(qemu_argv(args, c, disk_path, job), c["timeout"])
     finally:
         srv.close()
     problems = []
-    summary = check_log(c, res, img, url, problems)
+    summary = check_log(c, res, img, served, url, problems)
     if c["requests"]:
         problems += c["requests"](srv)
     if isinstance(srv, FaultServer):
         with open(os.path.join(args.workdir, "requests.log"), "w") as f:
             f.writelines(f"{r}\n" for r in srv.requests)
-    why = check_disk(c, disk_path, img, canary_from)
+    why = check_disk(c, disk_path, img, canary_from, int(summary[9]) if summary else 0)
     if why:
         problems.append(why)
-    extra = f", install {summary[5]} s at {summary[6]} MB/s, zeroed {summary[8]}" if summary else ""
+    extra = f", install {summary[5]} s at {summary[6]} MB/s, written {summary[9]}, zeroed {summary[10]}" if summary else ""
     return res, problems, extra
 
 

@@ -27,7 +27,8 @@ static void test_ok_line(void)
     char line[256], v[80];
     for (int i = 0; i < 32; i++)
         d.bytes[i] = (uint8_t)(i * 7 + 1);
-    int n = summary_format(line, sizeof(line), NP_EXIT_OK, 268435456, &d, 12345678, "vda", 201326592);
+    int n = summary_format(line, sizeof(line), NP_EXIT_OK, 268435456, &d, 12345678, "vda", "gzip", 1073741824,
+                           201326592);
     CHECK((size_t)n == strlen(line));
     CHECK_STR(field(line, "result", v, sizeof(v)), "ok");
     CHECK_STR(field(line, "code", v, sizeof(v)), "ok");
@@ -39,6 +40,11 @@ static void test_ok_line(void)
     CHECK_STR(field(line, "disk", v, sizeof(v)), "vda");
     CHECK_STR(field(line, "zeroed", v, sizeof(v)), "201326592");
     CHECK(field(line, "sha512", v, sizeof(v)) == NULL);
+    CHECK_STR(field(line, "format", v, sizeof(v)), "gzip");
+    CHECK_STR(field(line, "written", v, sizeof(v)), "1073741824");
+    /* the keys readers of the older line look for, in their order, before the new ones */
+    CHECK(strstr(line, "result=ok code=ok bytes=268435456 sha256=") == line);
+    CHECK(strstr(line, " disk=vda format=gzip written=1073741824 zeroed=") != NULL);
     /* zeroed= comes last: fields other helpers add stay before it. */
     CHECK(strstr(line, " zeroed=201326592") + strlen(" zeroed=201326592") == line + strlen(line));
 }
@@ -52,7 +58,7 @@ static void test_sha512_line(void)
         d.bytes[i] = (uint8_t)(255 - i);
         snprintf(want + 2 * i, 3, "%02x", 255 - i);
     }
-    summary_format(line, sizeof(line), NP_EXIT_OK, 1, &d, 1000000, "vda", 0);
+    summary_format(line, sizeof(line), NP_EXIT_OK, 1, &d, 1000000, "vda", "raw", 1, 0);
     CHECK_STR(field(line, "sha512", v, sizeof(v)), want);
     CHECK(field(line, "sha256", v, sizeof(v)) == NULL);
     CHECK_STR(field(line, "zeroed", v, sizeof(v)), "0");
@@ -61,13 +67,15 @@ static void test_sha512_line(void)
 static void test_error_line(void)
 {
     char line[256], v[80];
-    summary_format(line, sizeof(line), NP_EXIT_HASH, 1048576, NULL, 0, NULL, 0);
+    summary_format(line, sizeof(line), NP_EXIT_HASH, 1048576, NULL, 0, NULL, NULL, 0, 0);
     CHECK_STR(field(line, "result", v, sizeof(v)), "error");
     CHECK_STR(field(line, "code", v, sizeof(v)), "hash");
     CHECK_STR(field(line, "sha256", v, sizeof(v)), "-");
     CHECK_STR(field(line, "MBps", v, sizeof(v)), "0.0");     /* no time: no division */
     CHECK_STR(field(line, "disk", v, sizeof(v)), "-");
-    summary_format(line, sizeof(line), NP_EXIT_TOOBIG, 0, NULL, 1500, "vdb", 0);
+    CHECK_STR(field(line, "format", v, sizeof(v)), "-");     /* failed before the format was known */
+    CHECK_STR(field(line, "written", v, sizeof(v)), "0");
+    summary_format(line, sizeof(line), NP_EXIT_TOOBIG, 0, NULL, 1500, "vdb", "raw", 0, 0);
     CHECK_STR(field(line, "code", v, sizeof(v)), "toobig");
     CHECK_STR(field(line, "seconds", v, sizeof(v)), "0.001");
 }
@@ -75,8 +83,8 @@ static void test_error_line(void)
 static void test_every_status_has_a_name(void)
 {
     char line[256], v[80];
-    for (int s = 0; s <= 15; s++) {
-        summary_format(line, sizeof(line), (enum np_exit)s, 1, NULL, 1, "vda", 0);
+    for (int s = 0; s <= NP_EXIT_FORMAT; s++) {
+        summary_format(line, sizeof(line), (enum np_exit)s, 1, NULL, 1, "vda", "raw", 1, 0);
         CHECK(field(line, "code", v, sizeof(v)) && strcmp(v, "unknown") != 0);
     }
 }
@@ -84,7 +92,7 @@ static void test_every_status_has_a_name(void)
 static void test_truncation(void)
 {
     char small[16];
-    int n = summary_format(small, sizeof(small), NP_EXIT_OK, 1, NULL, 1, "vda", 0);
+    int n = summary_format(small, sizeof(small), NP_EXIT_OK, 1, NULL, 1, "vda", "raw", 1, 0);
     CHECK(n > (int)sizeof(small));
     CHECK_EQ_U64(strlen(small), sizeof(small) - 1);
 }
