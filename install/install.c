@@ -48,13 +48,13 @@ static void progress(bool force)
     uint64_t us = now - job.t0_us ? now - job.t0_us : 1, mbps1000 = pos * 1000 / us;
     if (total != STAGE_LEN_UNKNOWN && total) {
         uint64_t eta = mbps1000 ? (total - pos) / (mbps1000 * 1000) : 0;   /* bytes/ms * 1000 */
-        log_info("progress: %llu of %llu MiB (%llu%%), %llu.%01llu MB/s, ETA %llu s\n",
-                 (unsigned long long)(pos >> 20), (unsigned long long)(total >> 20),
-                 (unsigned long long)(pos * 100 / total), (unsigned long long)(mbps1000 / 1000),
-                 (unsigned long long)(mbps1000 / 100 % 10), (unsigned long long)eta);
+        console_progress((int)(pos * 1000 / total), "progress: %llu of %llu MiB (%llu%%), %llu.%01llu MB/s, ETA %llu s",
+                         (unsigned long long)(pos >> 20), (unsigned long long)(total >> 20),
+                         (unsigned long long)(pos * 100 / total), (unsigned long long)(mbps1000 / 1000),
+                         (unsigned long long)(mbps1000 / 100 % 10), (unsigned long long)eta);
     } else {
-        log_info("progress: %llu MiB, %llu.%01llu MB/s\n", (unsigned long long)(pos >> 20),
-                 (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10));
+        console_progress(-1, "progress: %llu MiB, %llu.%01llu MB/s", (unsigned long long)(pos >> 20),
+                         (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10));
     }
 }
 
