@@ -103,7 +103,7 @@ static int console_outputs_parse(const char *s, unsigned *mask)
  * error show there too: console= is read from a first parse of the command line (a bad
  * value is reported by parse_cmdline, which parses it again).
  */
-static int screen_err = -NP_ENODEV;
+static int screen_err = 1;          /* 1: not tried (console=serial) */
 
 static void configure_screen(void)
 {
@@ -331,7 +331,10 @@ void kmain(uint32_t magic, uint32_t info)
     map_high_ram();
     if (screen_err == -NP_ENOTSUP)
         screen_err = screen_init(&boot_info);   /* a framebuffer above 4 GiB: mappable now */
-    screen_describe(&boot_info, screen_err);
+    if (screen_err <= 0)
+        screen_describe(&boot_info, screen_err);
+    else
+        log_info("screen: not used (console=serial)\n");
     init_acpi();
     clock_init(&acpi);
     print_banner();
