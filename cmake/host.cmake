@@ -21,10 +21,11 @@ add_subdirectory(kernel host/kernel)
 add_subdirectory(drivers/pci host/drivers/pci)
 add_subdirectory(drivers/virtio host/drivers/virtio)
 add_subdirectory(drivers/video host/drivers/video)
+add_subdirectory(drivers/input host/drivers/input)
 add_subdirectory(net/lwip-port host/net/lwip-port)
 add_subdirectory(install host/install)
 add_subdirectory(crypto host/crypto)
-add_library(np_pure STATIC ${NP_KERNEL_PURE_SRCS} ${NP_PCI_PURE_SRCS} ${NP_VIRTIO_PURE_SRCS} ${NP_VIDEO_PURE_SRCS}
+add_library(np_pure STATIC ${NP_KERNEL_PURE_SRCS} ${NP_PCI_PURE_SRCS} ${NP_VIRTIO_PURE_SRCS} ${NP_VIDEO_PURE_SRCS} ${NP_INPUT_PURE_SRCS}
             ${NP_NET_PURE_SRCS} ${NP_INSTALL_PURE_SRCS})
 target_include_directories(np_pure PUBLIC ${CMAKE_SOURCE_DIR})
 target_compile_options(np_pure PUBLIC ${NETPLANT_WARNINGS} ${NP_SANITIZE} -g -O1)

@@ -10,11 +10,13 @@
 #include "kernel/selftest.h"
 #include "kernel/string.h"
 #include "drivers/pci/pci.h"
+#include "drivers/input/i8042.h"
 #include "drivers/video/screen.h"
 #include "drivers/virtio/virtio_probe.h"
 #include "kernel/blkdev.h"
 #include "install/disktest.h"
 #include "install/install.h"
+#include "install/menu.h"
 #include "install/cfgfile.h"
 #include "kernel/printf.h"
 #include "net/http/http_fetch.h"
@@ -52,6 +54,8 @@ static const struct cmdline_key known_keys[] = {
     { "retries", "attempts after the first on connection errors and 408/429/5xx (default 5)" },
     { "timeout", "seconds without a byte before a connection counts as dead (default 30)" },
     { "verify", "none|readback: read the written image back and hash it again" },
+    { "menu", "on|off: the menu to choose an image and a disk (default: on a screen without url=)" },
+    { "catalog", "URL of the menu's list of images (name=, url=, sha256=, size=, description= per line)" },
 };
 
 void kmain(uint32_t magic, uint32_t info);
@@ -354,6 +358,12 @@ void kmain(uint32_t magic, uint32_t info)
     if (nt) {
         enum np_exit e = net_up(&cmdline, &boot_info);
         np_finish(e != NP_EXIT_OK ? e : nettest_run(nt));
+    }
+    if (menu_wanted(&cmdline, screen_err == 0)) {
+        int kerr = i8042_init();
+        if (kerr && kerr != -NP_ENODEV)
+            log_warn("keyboard: PS/2 controller not answering (%s); the serial port still works\n", np_strerror(kerr));
+        np_finish(menu_run(&cmdline, &boot_info));
     }
     if (cmdline_get(&cmdline, "url"))
         np_finish(install_run(&cmdline, &boot_info));
