@@ -178,7 +178,8 @@ static void plain_byte(struct textcon *t, unsigned char c)
 static void byte_in(struct textcon *t, unsigned char c)
 {
     if (t->esc == ESC_ESC) {
-        t->esc = c == '[' ? ESC_CSI : ESC_NONE;
+        /* ESC [ starts CSI; ESC, intermediates (0x20-0x2F), a final byte: swallowed whole. */
+        t->esc = c == '[' ? ESC_CSI : (c >= 0x20 && c <= 0x2F) ? ESC_ESC : ESC_NONE;
         t->nargs = 0;
         t->esc_private = false;
         t->args[0] = 0;
