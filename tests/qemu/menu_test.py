@@ -136,10 +136,22 @@ class Run:
         if png:
             self.qmp.screendump(png, fmt="png")
         m = re.search(r"screen: VGA text (\d+)x(\d+)", self.live.serial())
+        if not m:
+            raise ValueError("no 'screen: VGA text' line in the serial log")
         scr = screen.decode(ppm, self.font, int(m.group(1)), int(m.group(2)))
         with open(os.path.join(self.workdir, name + ".txt"), "w") as f:
             f.write(scr.dump() + "\n")
         return scr
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, tb):
+        """QEMU gone while the test types (e.g. a netplant without a menu): a failure, not a crash."""
+        if isinstance(err, (OSError, ValueError, RuntimeError)):
+            self.problems.append(f"talking to QEMU failed: {err!r}")
+            return True
+        return False
 
     def finish(self):
         try:
@@ -207,19 +219,28 @@ def case_install(args, c, workdir):
     images = images_for(c)
     srv, disks, run = start(args, c, workdir, images)
     try:
-        if c["keys"] == "serial":
-            pick_serial(run, images)
-            run.live.send(b"vdb\r")
-        else:
-            pick_keyboard(run, c.get("shots"))
-            screen.type_text(run.qmp, "vdb")
-            run.qmp.send_keys(["ret"])
-            if run.wait(r"progress: .*\n.*progress: ", timeout=60):
-                check_progress(run, c.get("shots"))
-        run.wait(SUMMARY, timeout=120)
+        with run:
+            interact_install(run, c, images)
         res = run.finish()
     finally:
         srv.close()
+    return judge_install(res, run, images, disks)
+
+
+def interact_install(run, c, images):
+    if c["keys"] == "serial":
+        pick_serial(run, images)
+        run.live.send(b"vdb\r")
+    else:
+        pick_keyboard(run, c.get("shots"))
+        screen.type_text(run.qmp, "vdb")
+        run.qmp.send_keys(["ret"])
+        if run.wait(r"progress: .*\n.*progress: ", timeout=60):
+            check_progress(run, c.get("shots"))
+    run.wait(SUMMARY, timeout=120)
+
+
+def judge_install(res, run, images, disks):
     problems = run.problems + check_exit(res, "ok")
     m = re.search(SUMMARY, res.serial)
     if m and (int(m.group(1)) != images[1][1] or m.group(2) != images[1][3]):
@@ -252,16 +273,8 @@ def case_decline(args, c, workdir):
     images = images_for(c)
     srv, disks, run = start(args, c, workdir, images)
     try:
-        pick_serial(run, images)
-        at = run.mark()
-        run.live.send(b"vdx\r")
-        run.wait(r"menu: not confirmed; disk vdb was not touched")
-        run.after(at, DISK_LIST.format("image2"))      # back at the disk list
-        at = run.mark()
-        run.live.send(ESC)
-        run.after(at, LIST)
-        run.live.send(ESC)
-        run.wait(r"menu: quit; nothing was written")
+        with run:
+            interact_decline(run, images)
         res = run.finish()
     finally:
         srv.close()
@@ -271,36 +284,54 @@ def case_decline(args, c, workdir):
     return res, problems + check_disks(disks, None, b"")
 
 
+def interact_decline(run, images):
+    pick_serial(run, images)
+    at = run.mark()
+    run.live.send(b"vdx\r")
+    run.wait(r"menu: not confirmed; disk vdb was not touched")
+    run.after(at, DISK_LIST.format("image2"))      # back at the disk list
+    at = run.mark()
+    run.live.send(ESC)
+    run.after(at, LIST)
+    run.live.send(ESC)
+    run.wait(r"menu: quit; nothing was written")
+
+
 def case_broken(args, c, workdir):
     """A catalog with a bad line: its error, in red on the screen; then a URL typed instead."""
     images = images_for(c)
     srv, disks, run = start(args, c, workdir, images, broken=True)
-    err = r"error: catalog http://10\.0\.2\.2:\d+/catalog\.txt: line 4: sha256= wants 64 hex digits"
     try:
-        m = run.wait(err)
-        run.wait(r"u: type a URL; r: load the catalog again; Esc: quit")
-        if m:
-            scr = run.screen("broken")
-            line = m.group(0)[:80]
-            at = scr.find(line[:60])
-            if not at:
-                run.problems.append("the catalog's error is not on the screen:\n" + scr.dump())
-            elif not all(x and x >> 16 >= 0xC0 and (x >> 8 & 0xFF) < 0x80 for x in scr.colour_at(at[0], at[1], 20)):
-                run.problems.append("the catalog's error is not red on the screen")
-        run.live.send(b"u")
-        run.wait(r"URL \(Esc goes back\): ")
-        run.live.send(f"http://10.0.2.2:{srv.port}/image2.raw\r".encode())
-        run.wait(r"SHA-256 \(64 hex digits; Enter: none\): ")
-        run.live.send(images[1][3].encode() + ENTER)
-        run.wait(DISK_LIST.format(r"http://10\.0\.2\.2:\d+/image2\.raw"))
-        run.live.send(b"2")
-        run.wait(CONFIRM)
-        run.live.send(b"vdb\r")
-        run.wait(SUMMARY, timeout=120)
+        with run:
+            interact_broken(run, srv, images)
         res = run.finish()
     finally:
         srv.close()
     return res, run.problems + check_exit(res, "ok") + check_disks(disks, 1, images[1][2])
+
+
+def interact_broken(run, srv, images):
+    err = r"error: catalog http://10\.0\.2\.2:\d+/catalog\.txt: line 4: sha256= wants 64 hex digits"
+    m = run.wait(err)
+    run.wait(r"u: type a URL; r: load the catalog again; Esc: quit")
+    if m:
+        scr = run.screen("broken")
+        line = m.group(0)[:80]
+        at = scr.find(line[:60])
+        if not at:
+            run.problems.append("the catalog's error is not on the screen:\n" + scr.dump())
+        elif not all(x and x >> 16 >= 0xC0 and (x >> 8 & 0xFF) < 0x80 for x in scr.colour_at(at[0], at[1], 20)):
+            run.problems.append("the catalog's error is not red on the screen")
+    run.live.send(b"u")
+    run.wait(r"URL \(Esc goes back\): ")
+    run.live.send(f"http://10.0.2.2:{srv.port}/image2.raw\r".encode())
+    run.wait(r"SHA-256 \(64 hex digits; Enter: none\): ")
+    run.live.send(images[1][3].encode() + ENTER)
+    run.wait(DISK_LIST.format(r"http://10\.0\.2\.2:\d+/image2\.raw"))
+    run.live.send(b"2")
+    run.wait(CONFIRM)
+    run.live.send(b"vdb\r")
+    run.wait(SUMMARY, timeout=120)
 
 
 def check_exit(res, status):
