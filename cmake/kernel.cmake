@@ -18,6 +18,8 @@ add_subdirectory(drivers/nvme)
 add_subdirectory(drivers/e1000)
 add_subdirectory(drivers/ahci)
 add_subdirectory(drivers/probe)
+add_subdirectory(drivers/video)
+add_subdirectory(drivers/input)
 add_subdirectory(net/lwip-port)
 add_subdirectory(net/http)
 add_subdirectory(crypto)
@@ -31,8 +33,8 @@ set_target_properties(netplant.elf PROPERTIES LINK_DEPENDS ${NP_LDS} LINKER_LANG
 target_link_options(netplant.elf PRIVATE -T "${NP_LDS}" -Xlinker "-Map=${CMAKE_BINARY_DIR}/netplant.map")
 # Whole-archive: the entry code and exception stubs are only reached from assembly.
 target_link_libraries(netplant.elf PRIVATE
-  -Wl,--start-group np_install np_arch np_kernel np_probe np_pci np_virtio np_nvme np_e1000 np_ahci np_lwip
-  np_http np_crypto np_compress np_zlib np_zstd np_lzma np_bz2 -Wl,--end-group -lgcc)
+  -Wl,--start-group np_install np_arch np_kernel np_probe np_pci np_virtio np_nvme np_e1000 np_ahci np_video
+  np_input np_lwip np_http np_crypto np_compress np_zlib np_zstd np_lzma np_bz2 -Wl,--end-group -lgcc)
 
 # PVH variant: QEMU's -kernel prefers a Multiboot1 header over the PVH note, so a second
 # file with the Multiboot1 magic cleared lets microvm take the PVH path (and pass

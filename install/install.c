@@ -73,13 +73,14 @@ static void progress(bool force)
     unsigned long long written = job.disk.pos >> 20;
     if (total != STAGE_LEN_UNKNOWN && total) {
         uint64_t eta = mbps1000 ? (total - pos) / (mbps1000 * 1000) : 0;   /* bytes/ms * 1000 */
-        log_info("progress: %llu of %llu MiB (%llu%%), %llu MiB written, %llu.%01llu MB/s, ETA %llu s\n",
-                 (unsigned long long)(pos >> 20), (unsigned long long)(total >> 20),
-                 (unsigned long long)(pos * 100 / total), written, (unsigned long long)(mbps1000 / 1000),
-                 (unsigned long long)(mbps1000 / 100 % 10), (unsigned long long)eta);
+        console_progress((int)(pos * 1000 / total),
+                         "progress: %llu of %llu MiB (%llu%%), %llu MiB written, %llu.%01llu MB/s, ETA %llu s",
+                         (unsigned long long)(pos >> 20), (unsigned long long)(total >> 20),
+                         (unsigned long long)(pos * 100 / total), written, (unsigned long long)(mbps1000 / 1000),
+                         (unsigned long long)(mbps1000 / 100 % 10), (unsigned long long)eta);
     } else {
-        log_info("progress: %llu MiB, %llu MiB written, %llu.%01llu MB/s\n", (unsigned long long)(pos >> 20),
-                 written, (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10));
+        console_progress(-1, "progress: %llu MiB, %llu MiB written, %llu.%01llu MB/s", (unsigned long long)(pos >> 20),
+                         written, (unsigned long long)(mbps1000 / 1000), (unsigned long long)(mbps1000 / 100 % 10));
     }
 }
 

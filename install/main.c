@@ -11,10 +11,13 @@
 #include "install/selftest.h"
 #include "kernel/string.h"
 #include "drivers/pci/pci.h"
+#include "drivers/input/i8042.h"
 #include "drivers/probe/probe.h"
+#include "drivers/video/screen.h"
 #include "kernel/blkdev.h"
 #include "install/disktest.h"
 #include "install/install.h"
+#include "install/menu.h"
 #include "install/summary.h"
 #include "install/cfgfile.h"
 #include "kernel/undriven.h"
@@ -37,6 +40,7 @@ static const struct cmdline_key known_keys[] = {
     { "onerror", "reboot|poweroff|halt after a failure (default halt)" },
     { "qemu_exit", "on|PORT: end through QEMU's isa-debug-exit (tests only)" },
     { "loglevel", "console level 0-7 (default 6)" },
+    { "console", "serial|screen|both: where the console goes (default both)" },
     { "verbose", "loglevel=7" },
     { "quiet", "loglevel=4" },
     { "selftest", "fault|panic|ud: exercise the failure paths; hash: check and time the SHA-2 paths" },
@@ -60,6 +64,8 @@ static const struct cmdline_key known_keys[] = {
     { "timeout", "seconds without a byte before a connection counts as dead (default 30)" },
     { "verify", "none|readback: read the written image back and hash it again" },
     { "format", "auto|raw|gzip|zstd|xz|bzip2: the image's format (default auto: by its magic bytes)" },
+    { "menu", "on|off: the menu to choose an image and a disk (default: on a screen without url=)" },
+    { "catalog", "URL of the menu's list of images (name=, url=, sha256=, size=, description= per line)" },
 };
 
 void kmain(uint32_t magic, uint32_t info);
@@ -92,10 +98,51 @@ static int configure_exit(void)
     return err;
 }
 
+/* console=: serial, screen or both; -NP_EINVAL for anything else. */
+static int console_outputs_parse(const char *s, unsigned *mask)
+{
+    if (!NP_STRFN(strcmp)(s, "serial"))
+        *mask = CONSOLE_SERIAL;
+    else if (!NP_STRFN(strcmp)(s, "screen"))
+        *mask = CONSOLE_SCREEN;
+    else if (!NP_STRFN(strcmp)(s, "both"))
+        *mask = CONSOLE_ALL;
+    else
+        return -NP_EINVAL;
+    return 0;
+}
+
+/*
+ * The screen comes up before the first line is printed, so that the banner and any early
+ * error show there too: console= is read from a first parse of the command line (a bad
+ * value is reported by parse_cmdline, which parses it again).
+ */
+static int screen_err = 1;          /* 1: not tried (console=serial) */
+
+static void configure_screen(void)
+{
+    unsigned mask = CONSOLE_ALL;
+    cmdline_parse(&cmdline, boot_info.cmdline);
+    const char *c = cmdline_get(&cmdline, "console");
+    if (c && console_outputs_parse(c, &mask))
+        mask = CONSOLE_ALL;
+    if (mask & CONSOLE_SCREEN)
+        screen_err = screen_init(&boot_info);
+    console_set_outputs(mask);
+}
+
 static int configure_console(void)
 {
     const char *l = cmdline_get(&cmdline, "loglevel");
+    const char *c = cmdline_get(&cmdline, "console");
+    unsigned mask;
     uint64_t level;
+    if (c && console_outputs_parse(c, &mask)) {
+        log_err("error: console=%s: want serial, screen or both\n", c);
+        return -NP_EINVAL;
+    }
+    if (c)
+        console_set_outputs(mask);
     if (cmdline_get(&cmdline, "quiet"))
         console_set_level(LOG_WARN);
     if (cmdline_get(&cmdline, "verbose"))
@@ -306,6 +353,7 @@ void kmain(uint32_t magic, uint32_t info)
         log_err("error: unknown boot magic %#x (not Multiboot2, Multiboot1 or PVH); halting\n", magic);
         power_halt();
     }
+    configure_screen();
     print_hello();
     parse_cmdline();
     if (err) {
@@ -318,6 +366,12 @@ void kmain(uint32_t magic, uint32_t info)
         np_finish(NP_EXIT_BOOT);
     }
     map_high_ram();
+    if (screen_err == -NP_ENOTSUP)
+        screen_err = screen_init(&boot_info);   /* a framebuffer above 4 GiB: mappable now */
+    if (screen_err <= 0)
+        screen_describe(&boot_info, screen_err);
+    else
+        log_info("screen: not used (console=serial)\n");
     init_acpi();
     clock_init(&acpi);
     print_banner();
@@ -338,6 +392,12 @@ void kmain(uint32_t magic, uint32_t info)
     if (nt) {
         enum np_exit e = net_up(&cmdline, &boot_info);
         np_finish(e != NP_EXIT_OK ? e : nettest_run(nt));
+    }
+    if (menu_wanted(&cmdline, screen_err == 0)) {
+        int kerr = i8042_init();
+        if (kerr && kerr != -NP_ENODEV)
+            log_warn("keyboard: PS/2 controller not answering (%s); the serial port still works\n", np_strerror(kerr));
+        np_finish(menu_run(&cmdline, &boot_info));
     }
     if (cmdline_get(&cmdline, "url"))
         np_finish(install_run(&cmdline, &boot_info));

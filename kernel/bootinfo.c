@@ -101,6 +101,14 @@ static void rsdp_copy(struct boot_info *bi, const uint8_t *p, size_t len)
     NP_STRFN(memcpy)(bi->rsdp, p, bi->rsdp_len);
 }
 
+/* The direct-colour fields: red position, size, green position, size, blue position, size. */
+static void fb_colours(struct boot_fb *fb, const uint8_t *c)
+{
+    fb->red_pos = c[0], fb->red_size = c[1];
+    fb->green_pos = c[2], fb->green_size = c[3];
+    fb->blue_pos = c[4], fb->blue_size = c[5];
+}
+
 static int mb2_tag(struct boot_info *bi, uint32_t type, const uint8_t *t, uint32_t size,
                    bool *have_mmap, bool *have_efi_mmap)
 {
@@ -122,7 +130,11 @@ static int mb2_tag(struct boot_info *bi, uint32_t type, const uint8_t *t, uint32
         if (size < 31)
             return -NP_EBADMSG;
         bi->have_fb = true;
-        bi->fb = (struct boot_fb){ rd64(t + 8), rd32(t + 16), rd32(t + 20), rd32(t + 24), t[28], t[29] };
+        bi->fb = (struct boot_fb){ .addr = rd64(t + 8), .pitch = rd32(t + 16), .width = rd32(t + 20),
+                                   .height = rd32(t + 24), .bpp = t[28], .type = t[29] };
+        /* GRUB's tag has a 16-bit reserved field, so the colour info starts at 32, not 31. */
+        if (bi->fb.type == 1 && size >= 38)
+            fb_colours(&bi->fb, t + 32);
         return 0;
     case MB2_TAG_EFI64:
         if (size >= 16)
@@ -263,7 +275,10 @@ int bootinfo_parse_mb1(struct boot_info *bi, uint64_t info_addr, phys_map_fn map
     }
     if (!err && (flags & MB1_F_FB)) {
         bi->have_fb = true;
-        bi->fb = (struct boot_fb){ rd64(mb + 88), rd32(mb + 96), rd32(mb + 100), rd32(mb + 104), mb[108], mb[109] };
+        bi->fb = (struct boot_fb){ .addr = rd64(mb + 88), .pitch = rd32(mb + 96), .width = rd32(mb + 100),
+                                   .height = rd32(mb + 104), .bpp = mb[108], .type = mb[109] };
+        if (bi->fb.type == 1)
+            fb_colours(&bi->fb, mb + 110);
     }
     if (err)
         return err;

@@ -38,6 +38,8 @@ struct boot_fb {
     uint64_t addr;
     uint32_t pitch, width, height;
     uint8_t bpp, type;      /* type: 0 indexed, 1 RGB, 2 EGA text */
+    /* type 1: each channel's lowest bit and width in bits (Multiboot2 section 3.6.12) */
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
 };
 
 struct boot_info {

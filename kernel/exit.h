@@ -27,7 +27,8 @@
     X(NP_EXIT_CONNECT,  14, "connect") \
     X(NP_EXIT_SHORT,    15, "short") \
     X(NP_EXIT_NOROUTE,  16, "noroute") \
-    X(NP_EXIT_FORMAT,   17, "format")
+    X(NP_EXIT_FORMAT,   17, "format") \
+    X(NP_EXIT_CANCELLED, 18, "cancelled")
 
 enum np_exit {
 #define NP_EXIT_ENUM(name, value, text) name = value,

@@ -61,6 +61,16 @@ mb2_header:
     dd mb2_header_end - mb2_header
     dd 0x100000000 - (MB2_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
     ; No EFI boot-services tag: GRUB-EFI then exits boot services and enters us at _start.
+    ; A framebuffer tag (3.1.10), optional, no preferred size: GRUB-EFI passes the GOP's
+    ; framebuffer (and no longer warns that no console will be available to the OS); GRUB-BIOS
+    ; keeps text mode unless gfxpayload= asks for a video mode.
+    align 8
+    dw 5                        ; framebuffer tag
+    dw 1                        ; optional: boot even where there is no framebuffer
+    dd 20
+    dd 0                        ; width: no preference
+    dd 0                        ; height: no preference
+    dd 0                        ; depth: no preference
     align 8
     dw 0                        ; end tag
     dw 0

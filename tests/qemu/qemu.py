@@ -147,11 +147,19 @@ def report(name, res, problems, workdir, extra=""):
 class Live:
     """A QEMU run the test talks to while it runs: serial to a file, watched for patterns."""
 
-    def __init__(self, argv, workdir, timeout):
+    def __init__(self, argv, workdir, timeout, serial_input=None):
+        """serial_input: a unix socket path (short: at most 108 bytes) to type on the serial
+        port through send(); the output still goes to the log file."""
         self.serial_path = os.path.join(workdir, "serial.log")
         open(self.serial_path, "w").close()
         i = argv.index("stdio")     # the serial goes to a file we can read while QEMU runs
-        self.argv = argv[:i] + [f"file:{self.serial_path}"] + argv[i + 1:]
+        if serial_input:
+            self.argv = argv[:i] + ["chardev:ser0"] + argv[i + 1:] + [
+                "-chardev", f"socket,id=ser0,path={serial_input},server=on,wait=off,logfile={self.serial_path}"]
+        else:
+            self.argv = argv[:i] + [f"file:{self.serial_path}"] + argv[i + 1:]
+        self.serial_input = serial_input
+        self.sock = None
         self.deadline = time.monotonic() + timeout
         self.start = time.monotonic()
         self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
@@ -173,6 +181,30 @@ class Live:
                 return re.search(pattern, self.serial())
             time.sleep(0.02)
         return None
+
+    def send(self, data):
+        """Types bytes on the guest's serial port."""
+        import socket
+        if self.sock is None:
+            self.sock = socket.socket(socket.AF_UNIX)
+            for _ in range(200):
+                try:
+                    self.sock.connect(self.serial_input)
+                    break
+                except OSError:
+                    time.sleep(0.02)
+            # The log file gets the output; what the socket gets too is read and dropped, so
+            # that a full socket buffer never holds the guest back.
+            import threading
+            threading.Thread(target=self._drain, daemon=True).start()
+        self.sock.sendall(data)
+
+    def _drain(self):
+        try:
+            while self.sock.recv(65536):
+                pass
+        except OSError:
+            pass
 
     def finish(self):
         """Waits for QEMU to exit by itself until the run's deadline, then kills it."""
