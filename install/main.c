@@ -3,12 +3,14 @@
 #include "kernel/acpi.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
+#include "kernel/entropy.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/kmem.h"
 #include "kernel/selftest.h"
 #include "kernel/string.h"
+#include "kernel/walltime.h"
 #include "drivers/pci/pci.h"
 #include "drivers/probe/probe.h"
 #include "kernel/blkdev.h"
@@ -50,6 +52,7 @@ static const struct cmdline_key known_keys[] = {
     { "retries", "attempts after the first on connection errors and 408/429/5xx (default 5)" },
     { "timeout", "seconds without a byte before a connection counts as dead (default 30)" },
     { "verify", "none|readback: read the written image back and hash it again" },
+    { "time", "UTC as 2025-05-20T12:00:00Z or @SECONDS: the time for certificate checks (default: the RTC)" },
 };
 
 void kmain(uint32_t magic, uint32_t info);
@@ -297,7 +300,10 @@ void kmain(uint32_t magic, uint32_t info)
     pci_init(&acpi);
     drivers_probe_all(&cmdline);
     list_disks();
+    entropy_init();
     apply_config();     /* before anything reads the job's keys: the file may hold any of them */
+    if (walltime_init(cmdline_get(&cmdline, "time")) == -NP_EINVAL)
+        np_finish(NP_EXIT_USAGE);
     const char *dt = cmdline_get(&cmdline, "disktest");
     if (dt)
         np_finish(run_disktest(dt));

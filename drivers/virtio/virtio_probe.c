@@ -8,6 +8,7 @@
 #include "drivers/virtio/virtio_net.h"
 #include "drivers/virtio/virtio_pci.h"
 #include "drivers/virtio/virtio_pci_regs.h"
+#include "drivers/virtio/virtio_rng.h"
 #include "drivers/virtio/virtqueue.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
@@ -46,7 +47,7 @@ uint64_t virtio_now_us(void)
 
 static const char *type_name(uint16_t id)
 {
-    return id == VIRTIO_ID_BLOCK ? "block" : id == VIRTIO_ID_NET ? "network" : "other";
+    return id == VIRTIO_ID_BLOCK ? "block" : id == VIRTIO_ID_NET ? "network" : id == VIRTIO_ID_RNG ? "entropy" : "other";
 }
 
 static int virtio_bind(struct virtio_slot *s)
@@ -56,6 +57,8 @@ static int virtio_bind(struct virtio_slot *s)
         err = virtio_blk_attach(&s->dev);
     else if (s->dev.device_id == VIRTIO_ID_NET)
         err = virtio_net_attach(&s->dev);
+    else if (s->dev.device_id == VIRTIO_ID_RNG)
+        err = virtio_rng_attach(&s->dev);
     else {
         log_info("virtio: %s: %s device (id %u) via %s: not driven\n", s->dev.name,
                  type_name(s->dev.device_id), s->dev.device_id, s->dev.ops->name);
