@@ -33,11 +33,19 @@ struct mem_range {
 #define BOOTINFO_MAX_RANGES  256
 #define BOOTINFO_CMDLINE_MAX 4096
 #define BOOTINFO_DHCP_MAX    1500
+#define BOOTINFO_MAX_MODULES 8
+#define BOOTINFO_MODNAME_MAX 128
 
 struct boot_fb {
     uint64_t addr;
     uint32_t pitch, width, height;
     uint8_t bpp, type;      /* type: 0 indexed, 1 RGB, 2 EGA text */
+};
+
+/* A file the loader put in memory beside the kernel (GRUB module2, iPXE module, QEMU -initrd). */
+struct boot_module {
+    uint64_t start, len;                /* physical; left where the loader put it (kmem keeps it) */
+    char cmdline[BOOTINFO_MODNAME_MAX]; /* the loader's string: usually the file name, then words */
 };
 
 struct boot_info {
@@ -58,7 +66,17 @@ struct boot_info {
     bool efi_bs_active;     /* the loader did not exit EFI boot services */
     uint8_t dhcp_ack[BOOTINFO_DHCP_MAX];    /* Multiboot2 network tag (UEFI PXE boot) */
     size_t dhcp_ack_len;
+    struct boot_module modules[BOOTINFO_MAX_MODULES];
+    unsigned nmodules;
+    bool modules_dropped;   /* more modules than fit, or one with a bad address */
 };
+
+/*
+ * The module a name means: the one whose command line's first word has that base name
+ * ("/boot/ca.pem certs" is "ca.pem"), or the only module when it has no name at all.
+ * NULL when none or more than one match.
+ */
+const struct boot_module *bootinfo_module_find(const struct boot_info *bi, const char *name);
 
 /*
  * Multiboot1 and PVH pass physical addresses; the parser reaches them through this callback,
