@@ -26,9 +26,10 @@ add_subdirectory(drivers/ahci host/drivers/ahci)
 add_subdirectory(net/lwip-port host/net/lwip-port)
 add_subdirectory(install host/install)
 add_subdirectory(crypto host/crypto)
+add_subdirectory(net/tls host/net/tls)
 add_library(np_pure STATIC ${NP_KERNEL_PURE_SRCS} ${NP_PCI_PURE_SRCS} ${NP_VIRTIO_PURE_SRCS}
             ${NP_NVME_PURE_SRCS} ${NP_E1000_PURE_SRCS} ${NP_AHCI_PURE_SRCS} ${NP_NET_PURE_SRCS}
-            ${NP_INSTALL_PURE_SRCS})
+            ${NP_INSTALL_PURE_SRCS} ${NP_TLS_PURE_SRCS})
 target_include_directories(np_pure PUBLIC ${CMAKE_SOURCE_DIR})
 target_compile_options(np_pure PUBLIC ${NETPLANT_WARNINGS} ${NP_SANITIZE} -g -O1)
 target_link_options(np_pure PUBLIC ${NP_SANITIZE})

@@ -16,15 +16,16 @@
 #define MBEDTLS_PLATFORM_MEMORY                 /* calloc/free set at run time: the arena */
 #define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS       /* no stdio, stdlib or time */
 #define MBEDTLS_PLATFORM_SNPRINTF_MACRO     np_snprintf
+#define MBEDTLS_PLATFORM_EXIT_MACRO         np_tls_exit     /* the arena found corruption: panic */
 #define MBEDTLS_PLATFORM_TIME_TYPE_MACRO    long long
 #define MBEDTLS_PLATFORM_TIME_MACRO         np_tls_time
 #define MBEDTLS_PLATFORM_GMTIME_R_ALT           /* np's calendar: crypto/tls_platform.c */
 #define MBEDTLS_MEMORY_BUFFER_ALLOC_C
 #define MBEDTLS_NO_PLATFORM_ENTROPY
 #define MBEDTLS_ENTROPY_HARDWARE_ALT            /* mbedtls_hardware_poll: kernel/entropy.h */
-#define MBEDTLS_DEPRECATED_REMOVED
 
 /* Hashes, ciphers, AEAD. AES-NI and PCLMULQDQ are used when CPUID offers them. */
+#define MBEDTLS_SHA1_C                          /* to parse roots self-signed with SHA-1; never accepted in a chain */
 #define MBEDTLS_SHA256_C
 #define MBEDTLS_SHA512_C                        /* SHA-384 suites and signatures; the entropy pool */
 #define MBEDTLS_MD_C
@@ -86,6 +87,7 @@
 #include <stddef.h>
 int np_snprintf(char *buf, size_t size, const char *fmt, ...);
 long long np_tls_time(long long *t);
+__attribute__((noreturn)) void np_tls_exit(int status);
 #endif
 
 #include "mbedtls/check_config.h"

@@ -4,6 +4,7 @@
 #include "arch/x86_64/arch.h"
 #include "kernel/entropy.h"
 #include "kernel/errno.h"
+#include "kernel/exit.h"
 #include "kernel/kmem.h"
 #include "kernel/string.h"
 #include "kernel/walltime.h"
@@ -37,6 +38,11 @@ int tls_platform_aesni(void)
 {
     return cpu_has_aesni() && mbedtls_aesni_has_support(MBEDTLS_AESNI_AES) &&
            mbedtls_aesni_has_support(MBEDTLS_AESNI_CLMUL);
+}
+
+void np_tls_exit(int status)
+{
+    panic("mbedTLS's allocator found its arena corrupted (%d)", status);
 }
 
 long long np_tls_time(long long *t)

@@ -22,6 +22,7 @@
 #include "net/lwip-port/lwip_port.h"
 #include "net/lwip-port/net.h"
 #include "net/lwip-port/nettest.h"
+#include "net/tls/tls.h"
 
 #define QEMU_EXIT_PORT_DEFAULT 0xF4
 
@@ -52,6 +53,9 @@ static const struct cmdline_key known_keys[] = {
     { "retries", "attempts after the first on connection errors and 408/429/5xx (default 5)" },
     { "timeout", "seconds without a byte before a connection counts as dead (default 30)" },
     { "verify", "none|readback: read the written image back and hash it again" },
+    { "ca", "NAME: a PEM file given as a boot module (its file name) whose certificates https trusts too" },
+    { "ca_only", "trust only the ca= certificates, not the built-in Mozilla roots" },
+    { "insecure", "https: do not check server certificates (warns on every connection)" },
     { "time", "UTC as 2025-05-20T12:00:00Z or @SECONDS: the time for certificate checks (default: the RTC)" },
 };
 
@@ -204,6 +208,10 @@ static void print_banner(void)
                  boot_info.efi_mmap ? ", EFI memory map given" : "");
     if (boot_info.dhcp_ack_len)
         log_info("net: the loader passed a DHCP ACK (%zu bytes)\n", boot_info.dhcp_ack_len);
+    const char *src;
+    unsigned roots = tls_builtin_roots(&src);
+    log_info("tls: %u built-in roots from %s; %u boot module%s\n", roots, src, boot_info.nmodules,
+             boot_info.nmodules == 1 ? "" : "s");
     log_info("clock: TSC %llu.%03llu MHz, from %s\n", (unsigned long long)(clock_tsc_hz() / 1000000),
              (unsigned long long)(clock_tsc_hz() / 1000 % 1000), clock_source());
     uint64_t us = clock_us();
@@ -268,6 +276,30 @@ static enum np_exit run_disktest(const char *range)
     return d ? disktest_run(d, off, len) : NP_EXIT_DISK;
 }
 
+/* ca=, ca_only, insecure: what https trusts. A ca= that names no module is a usage error. */
+static void configure_tls(void)
+{
+    struct tls_trust t = { .insecure = cmdline_get(&cmdline, "insecure") != NULL,
+                           .ca_only = cmdline_get(&cmdline, "ca_only") != NULL };
+    const char *ca = cmdline_get(&cmdline, "ca");
+    if (ca) {
+        const struct boot_module *m = bootinfo_module_find(&boot_info, ca);
+        if (!m) {
+            log_err("error: ca=%s: no boot module of that name (%u module%s given%s)\n", ca, boot_info.nmodules,
+                    boot_info.nmodules == 1 ? "" : "s", boot_info.modules_dropped ? ", some dropped" : "");
+            np_finish(NP_EXIT_USAGE);
+        }
+        t.ca_pem = phys_map(NULL, m->start, m->len);
+        t.ca_len = m->len;
+        t.ca_name = ca;
+    } else if (t.ca_only) {
+        log_err("error: ca_only without ca=: nothing would be trusted\n");
+        np_finish(NP_EXIT_USAGE);
+    }
+    if (tls_configure(&t))
+        np_finish(NP_EXIT_USAGE);
+}
+
 void kmain(uint32_t magic, uint32_t info)
 {
     serial_init();
@@ -304,6 +336,7 @@ void kmain(uint32_t magic, uint32_t info)
     apply_config();     /* before anything reads the job's keys: the file may hold any of them */
     if (walltime_init(cmdline_get(&cmdline, "time")) == -NP_EINVAL)
         np_finish(NP_EXIT_USAGE);
+    configure_tls();
     const char *dt = cmdline_get(&cmdline, "disktest");
     if (dt)
         np_finish(run_disktest(dt));

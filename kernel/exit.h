@@ -24,7 +24,9 @@
     X(NP_EXIT_HASH,     12, "hash") \
     X(NP_EXIT_TOOBIG,   13, "toobig") \
     X(NP_EXIT_CONNECT,  14, "connect") \
-    X(NP_EXIT_SHORT,    15, "short")
+    X(NP_EXIT_SHORT,    15, "short") \
+    X(NP_EXIT_CERT,     16, "cert") \
+    X(NP_EXIT_TLS,      17, "tls")
 
 enum np_exit {
 #define NP_EXIT_ENUM(name, value, text) name = value,

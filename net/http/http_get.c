@@ -10,6 +10,7 @@
 #include "net/http/policy.h"
 #include "net/http/url.h"
 #include "net/lwip-port/net.h"
+#include "net/tls/tls.h"
 
 #define USER_AGENT      "netplant/" NETPLANT_VERSION
 #define RESOLVE_MS      10000
@@ -36,6 +37,7 @@ static struct {
     enum action action;
     enum np_exit fail_status;
     const char *why;
+    char tls_why[320];      /* a TLS failure's line: hg.why points here */
     size_t unreleased;      /* body bytes of this connection TCP has not been told about */
     uint64_t taken;         /* body bytes handed to the sink, all connections */
     size_t skip;            /* releases owed to dead connections: they credit nobody */
@@ -182,6 +184,8 @@ static err_t on_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err
 static void on_err(void *arg, err_t err)
 {
     (void)arg;
+    if (hg.url.tls && !hg.connected)
+        tls_note_error(hg.pcb);     /* still alive here: lwIP frees it after this returns */
     hg.pcb = NULL;      /* lwIP freed it */
     hg.err = err;
     hg.broken = true;
@@ -190,9 +194,10 @@ static void on_err(void *arg, err_t err)
 static err_t on_connected(void *arg, struct altcp_pcb *pcb, err_t err)
 {
     (void)arg;
-    (void)pcb;
     hg.connected = err == ERR_OK;
     hg.last_rx_ms = clock_ms();
+    if (hg.connected && hg.url.tls)
+        tls_connected(pcb);         /* for TLS, "connected" means the handshake is done */
     return ERR_OK;
 }
 
@@ -233,7 +238,16 @@ static int conn_open(const struct http_get_opts *o)
         return -NP_ENOENT;
     }
     hg.broken = hg.remote_closed = hg.connected = false;
-    hg.pcb = altcp_new(NULL);
+    if (hg.url.tls) {
+        enum np_exit st;
+        hg.pcb = tls_open(hg.url.host, hg.url.port, &st, hg.tls_why, sizeof(hg.tls_why));
+        if (!hg.pcb && st != NP_EXIT_OK) {
+            fail(st, hg.tls_why);   /* no clock, no entropy, a bad ca=: no retry mends that */
+            return -NP_EPROTO;
+        }
+    } else {
+        hg.pcb = altcp_new(NULL);
+    }
     if (!hg.pcb)
         return -NP_ENOMEM;
     altcp_recv(hg.pcb, on_recv);
@@ -251,9 +265,19 @@ static int conn_open(const struct http_get_opts *o)
             return -NP_EIO;
         }
     }
+    if (!hg.connected && hg.url.tls) {
+        /* A certificate that fails or a server that refuses the handshake: not worth a retry. */
+        enum np_exit st = tls_failure(hg.tls_why, sizeof(hg.tls_why));
+        if (st != NP_EXIT_OK) {
+            conn_close();
+            fail(st, hg.tls_why);
+            return -NP_EPROTO;
+        }
+    }
     if (!hg.connected) {
         log_warn("http: cannot connect to %s:%u: %s\n", hg.url.host, hg.url.port,
-                 hg.broken ? "refused or reset" : "timed out");
+                 hg.broken ? (hg.url.tls ? "refused, reset or the TLS handshake broke" : "refused or reset")
+                           : "timed out");
         conn_close();
         return -NP_ETIMEDOUT;
     }
@@ -263,7 +287,7 @@ static int conn_open(const struct http_get_opts *o)
 static int send_request(void)
 {
     char req[2048], range[200] = "", host[URL_HOST_MAX + 8];
-    if (hg.url.port != 80)
+    if (!url_default_port(&hg.url))
         np_snprintf(host, sizeof(host), "%s:%u", hg.url.host, hg.url.port);
     else
         np_strlcpy(host, hg.url.host, sizeof(host));
@@ -388,14 +412,15 @@ static bool follow_redirect(const struct http_get_opts *o, const struct url *pre
     }
     int err = url_resolve(&hg.url, hg.resp.location, &next);
     if (err) {
-        fail(NP_EXIT_HTTP, err == -NP_ENOTSUP ? "a redirect to a URL netplant cannot fetch (only http:// is supported)"
+        fail(NP_EXIT_HTTP, err == -NP_ENOTSUP ? "a redirect to a URL netplant cannot fetch (only http:// and https://)"
                                               : "a redirect to a malformed Location");
         conn_close();
         return false;
     }
-    log_info("http: %d redirect to http://%s:%u%s\n", hg.resp.status, next.host, next.port, next.path);
+    log_info("http: %d redirect to %s://%s:%u%s\n", hg.resp.status, next.tls ? "https" : "http", next.host,
+             next.port, next.path);
     hg.url = next;
-    if (*reuse && (NP_STRFN(strcmp)(prev->host, hg.url.host) || prev->port != hg.url.port))
+    if (*reuse && (NP_STRFN(strcmp)(prev->host, hg.url.host) || prev->port != hg.url.port || prev->tls != hg.url.tls))
         *reuse = false;     /* another server: a new connection */
     if (*reuse)
         log_info("http: reusing the connection to %s (keep-alive)\n", hg.url.host);
@@ -407,7 +432,7 @@ static bool follow_redirect(const struct http_get_opts *o, const struct url *pre
 static void result_fail(struct http_get_result *res, enum np_exit status, const char *what)
 {
     res->status = status;
-    log_err("error: http: %s\n", what);
+    log_err("error: %s: %s\n", status == NP_EXIT_CERT || status == NP_EXIT_TLS ? "tls" : "http", what);
 }
 
 /* After the last attempt: the status and the message name how far it got. */
@@ -428,7 +453,7 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
     hg.total = HTTP_LEN_UNKNOWN;
     int perr = url_parse(url, &hg.url);
     if (perr)
-        return result_fail(res, NP_EXIT_USAGE, perr == -NP_ENOTSUP ? "only http:// URLs are supported"
+        return result_fail(res, NP_EXIT_USAGE, perr == -NP_ENOTSUP ? "only http:// and https:// URLs are supported"
                                                                     : "the URL is malformed");
     unsigned attempt = 0;
     bool reuse = false;
@@ -440,6 +465,8 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
         bool connected = !err;
         if (err == -NP_ENOENT)
             return result_fail(res, NP_EXIT_DNS, "no address for the server");
+        if (err == -NP_EPROTO && hg.action == A_FAIL)
+            return result_fail(res, hg.fail_status, hg.why);    /* TLS: the line says why */
         if (!err && (err = send_request()) != 0)
             conn_close();
         if (err == -NP_EOVERFLOW)

@@ -36,15 +36,17 @@ static bool clean(const char *s)
 
 int url_parse(const char *s, struct url *u)
 {
-    if (!s || !has_prefix_ci(s, "http://"))
+    bool tls = s && has_prefix_ci(s, "https://");
+    if (!s || (!tls && !has_prefix_ci(s, "http://")))
         return s && NP_STRFN(strstr)(s, "://") ? -NP_ENOTSUP : -NP_EINVAL;
-    const char *h = s + 7, *end = h;
+    const char *h = s + (tls ? 8 : 7), *end = h;
     while (*end && *end != '/' && *end != '?' && *end != '#')
         end++;
     const char *colon = NP_STRFN(memchr)(h, ':', (size_t)(end - h));
     if (NP_STRFN(memchr)(h, '@', (size_t)(end - h)) || NP_STRFN(memchr)(h, '[', (size_t)(end - h)))
         return -NP_ENOTSUP;     /* credentials and IPv6 literals: not supported */
-    u->port = 80;
+    u->tls = tls;
+    u->port = tls ? 443 : 80;
     if (colon) {
         uint32_t port = 0;
         const char *p = colon + 1;
@@ -102,4 +104,9 @@ int url_resolve(const struct url *base, const char *loc, struct url *out)
     if (copy_part(out->path + dir, sizeof(out->path) - dir, loc, n))
         return -NP_EINVAL;
     return clean(out->path) ? 0 : -NP_EINVAL;
+}
+
+bool url_default_port(const struct url *u)
+{
+    return u->port == (u->tls ? 443 : 80);
 }

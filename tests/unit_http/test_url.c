@@ -1,4 +1,4 @@
-/* net/http/url.c: parsing http:// URLs and resolving a redirect's Location against one. */
+/* net/http/url.c: parsing http:// and https:// URLs and resolving a redirect's Location against one. */
 #include <string.h>
 
 #include "kernel/errno.h"
@@ -50,9 +50,10 @@ static void test_parse(void)
 
 static void test_parse_refused(void)
 {
-    /* other schemes: not supported (yet) rather than malformed */
-    expect_parse_err("https://example.com/disk.img", -NP_ENOTSUP);
-    expect_parse_err("HTTPS://example.com/", -NP_ENOTSUP);
+    /* other schemes: not supported rather than malformed */
+    expect_parse_err("httpx://example.com/", -NP_ENOTSUP);
+    expect_parse_err("https:/example.com/", -NP_EINVAL);
+    expect_parse_err("https://", -NP_EINVAL);
     expect_parse_err("ftp://example.com/disk.img", -NP_ENOTSUP);
     expect_parse_err("tftp://10.0.2.2/x", -NP_ENOTSUP);
     /* credentials and IPv6 literals */
@@ -165,13 +166,41 @@ static void expect_resolve_err(const char *base, const char *loc, int err)
         fprintf(stderr, "  url_resolve(\"%s\", \"%s\")\n", base, loc);
 }
 
+/* https: port 443 by default, the scheme kept by relative redirects, changed by absolute ones. */
+static void test_https(void)
+{
+    struct url u, out;
+    expect_url("https://example.com/disk.img", "example.com", 443, "/disk.img");
+    expect_url("HTTPS://example.com", "example.com", 443, "/");
+    expect_url("https://10.0.2.2:8443/x", "10.0.2.2", 8443, "/x");
+    if (CHECK_EQ_I64(url_parse("https://h:8443/a/b", &u), 0)) {
+        CHECK(u.tls);
+        CHECK(!url_default_port(&u));
+        CHECK_EQ_I64(url_resolve(&u, "c", &out), 0);
+        CHECK(out.tls);
+        CHECK_EQ_U64(out.port, 8443);
+        CHECK_EQ_I64(url_resolve(&u, "/d", &out), 0);
+        CHECK(out.tls);
+        CHECK_EQ_I64(url_resolve(&u, "http://h/e", &out), 0);      /* https -> http */
+        CHECK(!out.tls);
+        CHECK_EQ_U64(out.port, 80);
+        CHECK(url_default_port(&out));
+    }
+    if (CHECK_EQ_I64(url_parse("http://h/a", &u), 0)) {
+        CHECK(!u.tls);
+        CHECK_EQ_I64(url_resolve(&u, "https://h/a", &out), 0);     /* http -> https */
+        CHECK(out.tls);
+        CHECK(url_default_port(&out));
+    }
+}
+
 static void test_resolve(void)
 {
     const char *base = "http://mirror.example:8080/pub/images/disk.img?v=2";
     /* absolute URLs replace everything */
     expect_resolve(base, "http://cdn.example/x/y.img", "cdn.example", 80, "/x/y.img");
     expect_resolve(base, "HTTP://cdn.example:81", "cdn.example", 81, "/");
-    expect_resolve_err(base, "https://cdn.example/x", -NP_ENOTSUP);
+    expect_resolve(base, "https://cdn.example/x", "cdn.example", 443, "/x");
     expect_resolve_err(base, "ftp://cdn.example/x", -NP_ENOTSUP);
     expect_resolve_err(base, "http://", -NP_EINVAL);
     /* absolute paths keep host and port */
@@ -262,6 +291,7 @@ int main(void)
     TEST_RUN_ISOLATED(test_parse_scheme_exact);
     TEST_RUN_ISOLATED(test_parse_lengths);
     TEST_RUN_ISOLATED(test_resolve);
+    TEST_RUN_ISOLATED(test_https);
     TEST_RUN_ISOLATED(test_resolve_lengths);
     TEST_RUN_ISOLATED(test_resolve_url_in_query);
     TEST_RUN_ISOLATED(test_resolve_fragment);
