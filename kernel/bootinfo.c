@@ -386,37 +386,41 @@ int bootinfo_parse(struct boot_info *bi, uint32_t magic, uint64_t info, phys_map
     }
 }
 
-/* The base name of the first word of s, as a pointer and length into s. */
-static const char *first_word_base(const char *s, size_t *len)
+/* Whether any blank-separated word of s has the base name (after its last '/') name[0..n). */
+static bool has_word_named(const char *s, const char *name, size_t n)
+{
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        const char *base = s;
+        for (; *s && *s != ' '; s++)
+            if (*s == '/')
+                base = s + 1;
+        if ((size_t)(s - base) == n && n && !NP_STRFN(memcmp)(base, name, n))
+            return true;
+    }
+    return false;
+}
+
+static bool blank(const char *s)
 {
     while (*s == ' ')
         s++;
-    const char *end = s, *base = s;
-    for (; *end && *end != ' '; end++)
-        if (*end == '/')
-            base = end + 1;
-    *len = (size_t)(end - base);
-    return base;
+    return !*s;
 }
 
 const struct boot_module *bootinfo_module_find(const struct boot_info *bi, const char *name)
 {
     const struct boot_module *hit = NULL;
     size_t want = NP_STRFN(strlen)(name);
-    if (bi->nmodules == 1) {
-        size_t n;
-        first_word_base(bi->modules[0].cmdline, &n);
-        if (n == 0)
-            return &bi->modules[0];    /* PVH and -initrd pass no name */
-    }
+    if (bi->nmodules == 1 && blank(bi->modules[0].cmdline))
+        return &bi->modules[0];    /* PVH and a bare -initrd pass no name */
     for (unsigned i = 0; i < bi->nmodules; i++) {
-        size_t n;
-        const char *b = first_word_base(bi->modules[i].cmdline, &n);
-        if (n == want && want && !NP_STRFN(memcmp)(b, name, n)) {
-            if (hit)
-                return NULL;    /* two modules of that name: which one is meant is a guess */
-            hit = &bi->modules[i];
-        }
+        if (!has_word_named(bi->modules[i].cmdline, name, want))
+            continue;
+        if (hit)
+            return NULL;    /* two modules of that name: which one is meant is a guess */
+        hit = &bi->modules[i];
     }
     return hit;
 }

@@ -72,9 +72,10 @@ struct boot_info {
 };
 
 /*
- * The module a name means: the one whose command line's first word has that base name
- * ("/boot/ca.pem certs" is "ca.pem"), or the only module when it has no name at all.
- * NULL when none or more than one match.
+ * The module a name means: the one with a word of that base name in its command line
+ * ("/boot/ca.pem" and "x ca.pem" are both "ca.pem": loaders differ in whether they pass the
+ * file's own path), or the only module when it has no name at all. NULL when none or more
+ * than one match.
  */
 const struct boot_module *bootinfo_module_find(const struct boot_info *bi, const char *name);
 

@@ -82,7 +82,7 @@ def parse_range(value):
 class FaultServer:
     """The server, running in threads from start() to close(); also a context manager."""
 
-    def __init__(self, image, mode="normal", count=1, at=None, path=PATH, seed=1, validators=True):
+    def __init__(self, image, mode="normal", count=1, at=None, path=PATH, seed=1, validators=True, tls=None):
         self.image = image
         self.mode, _, code = mode.partition(":")
         if self.mode not in MODES or (self.mode == "status") != bool(code):
@@ -107,6 +107,11 @@ class FaultServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.httpd.fault = self
+        if tls:     # (certificate, key): https; a client that fails the handshake is just dropped
+            import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
 
@@ -128,7 +133,8 @@ class FaultServer:
 
     def serve(self, h, body):
         rec = dict(method=h.command, path=h.path, range=h.headers.get("Range"),
-                   if_range=h.headers.get("If-Range"), status=None, sent=0, how="")
+                   if_range=h.headers.get("If-Range"), status=None, sent=0, how="",
+                   authorization=h.headers.get("Authorization"))
         reused = getattr(h, "answered", 0) > 0      # a request on a kept-alive connection
         h.answered = getattr(h, "answered", 0) + 1
         with self.lock:

@@ -466,8 +466,10 @@ static void test_mb2_modules(void)
     CHECK_STR(bi.modules[0].cmdline, "/boot/company-ca.pem extra words");
     CHECK(bootinfo_module_find(&bi, "company-ca.pem") == &bi.modules[0]);
     CHECK(bootinfo_module_find(&bi, "other.bin") == &bi.modules[1]);
+    CHECK(bootinfo_module_find(&bi, "words") == &bi.modules[0]);   /* any word of it */
     CHECK(bootinfo_module_find(&bi, "company-ca") == NULL);
     CHECK(bootinfo_module_find(&bi, "boot") == NULL);
+    CHECK(bootinfo_module_find(&bi, "ords") == NULL);
     CHECK(bootinfo_module_find(&bi, "") == NULL);
 
     /* A module tag shorter than its fixed fields is malformed. */
