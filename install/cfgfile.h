@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CFGFILE_MAX 4096
+#define CFGFILE_MAX (128 * 1024)      /* its words join the command line: CMDLINE_MAX_LEN */
 
 /*
  * Replaces every "${mac}" in in with the MAC as "52:54:00:12:34:56" (lower case, colons: the

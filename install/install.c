@@ -14,6 +14,7 @@
 #include "kernel/errno.h"
 #include "kernel/printf.h"
 #include "kernel/string.h"
+#include "kernel/urlmask.h"
 #include "lwip/opt.h"
 #include "net/http/http_resp.h"
 #include "net/lwip-port/net.h"
@@ -200,7 +201,8 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
     enum np_exit e = net_up(cl, bi);
     if (e != NP_EXIT_OK)
         return e;
-    log_info("install: %s onto disk %s (%llu MiB)\n", o.url, disk->name, (unsigned long long)(disk->size >> 20));
+    log_info("install: %s onto disk %s (%llu MiB)\n", urlmask_str(o.url), disk->name,
+             (unsigned long long)(disk->size >> 20));
     job.t0_us = job.last_progress_us = clock_us();
     e = download(&o);
     return e == NP_EXIT_OK ? finish(&o) : fail_with(e);

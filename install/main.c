@@ -18,7 +18,9 @@
 #include "install/install.h"
 #include "install/cfgfile.h"
 #include "kernel/printf.h"
+#include "kernel/urlmask.h"
 #include "net/http/http_fetch.h"
+#include "net/http/url.h"
 #include "net/lwip-port/lwip_port.h"
 #include "net/lwip-port/net.h"
 #include "net/lwip-port/nettest.h"
@@ -48,7 +50,7 @@ static const struct cmdline_key known_keys[] = {
     { "dhcp_timeout", "seconds to wait for a DHCP lease (default 30)" },
     { "nettest", "lease|sink:PORT|echo:PORT|resolve:NAME: network test modes" },
     { "config", "URL of a key=value file that adds to this command line (${mac}: the NIC's MAC)" },
-    { "url", "http://HOST[:PORT]/PATH: the image to install onto the disk" },
+    { "url", "http://[USER:PASSWORD@]HOST[:PORT]/PATH: the image to install onto the disk" },
     { "sha256", "64 hex digits: the image's SHA-256; the install fails if it differs" },
     { "retries", "attempts after the first on connection errors and 408/429/5xx (default 5)" },
     { "timeout", "seconds without a byte before a connection counts as dead (default 30)" },
@@ -133,7 +135,7 @@ static void parse_cmdline(void)
  */
 static void apply_config(void)
 {
-    static char url[1024], text[CFGFILE_MAX], words[CFGFILE_MAX], merged[CMDLINE_MAX_LEN];
+    static char url[URL_MAX + 1], text[CFGFILE_MAX], words[CFGFILE_MAX], merged[CMDLINE_MAX_LEN];
     const char *c = cmdline_get(&cmdline, "config");
     size_t len;
     if (!c)
@@ -142,8 +144,9 @@ static void apply_config(void)
     if (e != NP_EXIT_OK)
         np_finish(e);
     if (cfgfile_expand_mac(c, net_mac(), url, sizeof(url)))
-        log_err("error: config=%s: too long\n", c), np_finish(NP_EXIT_USAGE);
-    log_info("config: fetching %s\n", url);
+        log_err("error: config=%s: longer than %d bytes with ${mac} filled in\n", urlmask_str(c), URL_MAX),
+            np_finish(NP_EXIT_USAGE);
+    log_info("config: fetching %s\n", urlmask_str(url));
     if ((e = http_fetch(url, text, sizeof(text), &len)) != NP_EXIT_OK)
         np_finish(e);
     /* The kernel's own name, which loaders put first, stays first. */
@@ -158,10 +161,11 @@ static void apply_config(void)
     if (cfgfile_to_cmdline(text, len, words, sizeof(words)) ||
         np_snprintf(merged, sizeof(merged), "%.*s %s %s", image_len, rest, words, rest + image_len) >=
             (int)sizeof(merged))
-        log_err("error: config: %s is not a key=value file netplant can take\n", url), np_finish(NP_EXIT_USAGE);
+        log_err("error: config: %s is not a key=value file netplant can take\n", urlmask_str(url)),
+            np_finish(NP_EXIT_USAGE);
     np_strlcpy(boot_info.cmdline, merged, sizeof(boot_info.cmdline));
     parse_cmdline();
-    log_info("config: command line now \"%s\"\n", boot_info.cmdline);
+    log_info("config: command line now \"%s\"\n", urlmask_str(boot_info.cmdline));
 }
 
 static void map_high_ram(void)
@@ -190,7 +194,7 @@ static void print_hello(void)
 {
     log_info("netplant %s (x86_64), booted via %s from \"%s\"\n", NETPLANT_VERSION,
              bootinfo_proto_name(boot_info.proto), boot_info.loader[0] ? boot_info.loader : "unknown loader");
-    log_info("cmdline: \"%s\"\n", boot_info.cmdline);
+    log_info("cmdline: \"%s\"\n", urlmask_str(boot_info.cmdline));     /* no password on the console */
 }
 
 static void print_banner(void)

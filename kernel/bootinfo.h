@@ -31,7 +31,7 @@ struct mem_range {
 };
 
 #define BOOTINFO_MAX_RANGES  256
-#define BOOTINFO_CMDLINE_MAX 4096
+#define BOOTINFO_CMDLINE_MAX (128 * 1024)     /* as CMDLINE_MAX_LEN: what a loader may pass */
 #define BOOTINFO_DHCP_MAX    1500
 #define BOOTINFO_MAX_MODULES 8
 #define BOOTINFO_MODNAME_MAX 128

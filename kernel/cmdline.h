@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CMDLINE_MAX_LEN  4096
+/* Room for a url= and a config= each at the longest URL netplant takes (64 KiB), and more. */
+#define CMDLINE_MAX_LEN  (128 * 1024)
 #define CMDLINE_MAX_ARGS 64
 
 struct cmdline_arg {

@@ -18,7 +18,8 @@
     X(NP_EPROTO,    "protocol error") \
     X(NP_EOVERFLOW, "value too large") \
     X(NP_EBUSY,     "busy") \
-    X(NP_ELOOP,     "loop detected")
+    X(NP_ELOOP,     "loop detected") \
+    X(NP_EAFNOSUPPORT, "address family not supported")
 
 enum np_error {
     NP_OK = 0,

@@ -14,6 +14,8 @@
 
 #define USER_AGENT      "netplant/" NETPLANT_VERSION
 #define RESOLVE_MS      10000
+/* An If-Range validator (ETag or Last-Modified) this long or longer is not kept: no resume. */
+#define VALIDATOR_MAX   8192
 
 enum action { A_NONE, A_DONE, A_REDIRECT, A_RETRY, A_NEW_REQUEST, A_FAIL, A_STOP };
 
@@ -25,14 +27,18 @@ static struct {
     err_t err;
     uint64_t last_rx_ms;
     struct http_resp resp;
+    const struct http_get_opts *opts;
     struct url url;
     uint64_t offset;        /* image bytes handed to the sink */
     uint64_t req_offset;    /* where this request's Range starts */
     uint64_t total;
-    /* The stream's validators, from the response that began it at byte 0. */
-    char validator[128];    /* sent as If-Range; "" if the server gave none */
-    char etag[sizeof(((struct http_resp *)0)->etag)];
-    char last_modified[sizeof(((struct http_resp *)0)->last_modified)];
+    /*
+     * The stream's validators, from the response that began it at byte 0: "" when the server
+     * gave none, or one too long to keep (a validator cut short would never match).
+     */
+    char validator[VALIDATOR_MAX];      /* sent as If-Range */
+    char etag[VALIDATOR_MAX];
+    char last_modified[VALIDATOR_MAX];
     bool judged, taking;
     enum action action;
     enum np_exit fail_status;
@@ -74,6 +80,13 @@ static void stream_void(void)
     hg.validator[0] = hg.etag[0] = hg.last_modified[0] = '\0';
 }
 
+/* A validator is kept whole or not at all: one cut short would never match. */
+static void keep_validator(char dst[VALIDATOR_MAX], const char *v)
+{
+    if (!v || np_strlcpy(dst, v, VALIDATOR_MAX) >= VALIDATOR_MAX)
+        dst[0] = '\0';
+}
+
 /* The response's body is the image from req_offset on: hand it to the sink. */
 static void take_body(void)
 {
@@ -82,10 +95,9 @@ static void take_body(void)
         hg.offset = 0;
         hg.skip = 0;    /* the sink starts over: nothing of old connections will be released */
         hg.total = http_total_length(&hg.resp);
-        const char *val = http_validator(&hg.resp);
-        np_strlcpy(hg.validator, val ? val : "", sizeof(hg.validator));
-        np_strlcpy(hg.etag, hg.resp.etag, sizeof(hg.etag));
-        np_strlcpy(hg.last_modified, hg.resp.last_modified, sizeof(hg.last_modified));
+        keep_validator(hg.validator, http_validator(&hg.resp));
+        keep_validator(hg.etag, hg.resp.etag);
+        keep_validator(hg.last_modified, hg.resp.last_modified);
     } else if (!hg.validator[0]) {
         hg.res->unvalidated_resumes++;
     }
@@ -284,29 +296,68 @@ static int conn_open(const struct http_get_opts *o)
     return 0;
 }
 
+/*
+ * Queues n bytes of the request, as lwIP's send buffer makes room (altcp_write takes at most
+ * 64 KiB - 1 at a time, and no more than the buffer holds): a request is as long as its URL.
+ */
+static int conn_write(const char *p, size_t n)
+{
+    uint64_t t0 = clock_ms();
+    while (n) {
+        if (!hg.pcb || hg.broken)
+            return -NP_EIO;
+        u16_t room = altcp_sndqueuelen(hg.pcb) < TCP_SND_QUEUELEN ? altcp_sndbuf(hg.pcb) : 0;
+        u16_t k = n < room ? (u16_t)n : room;
+        err_t e = k ? altcp_write(hg.pcb, p, k, TCP_WRITE_FLAG_COPY) : ERR_MEM;
+        if (e == ERR_OK) {
+            p += k;
+            n -= k;
+            t0 = clock_ms();
+            continue;
+        }
+        if (e != ERR_MEM)
+            return -NP_EIO;
+        altcp_output(hg.pcb);       /* send what is queued; its ACKs make room */
+        net_poll();
+        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0 || clock_ms() - t0 > hg.opts->idle_ms)
+            return -NP_EIO;
+    }
+    return 0;
+}
+
+/* Basic credentials (RFC 7617) when the URL carries userinfo; url_resolve kept them only for
+ * the server they were given for. */
+static const char *credentials(void)
+{
+    static char basic[URL_BASIC_MAX];
+    return url_basic_credentials(&hg.url, basic, sizeof(basic)) == 0 ? basic : NULL;
+}
+
 static int send_request(void)
 {
-    char req[2048], range[200] = "", host[URL_HOST_MAX + 8];
+    char host[URL_HOST_MAX + 8], range[64] = "";
     if (!url_default_port(&hg.url))
         np_snprintf(host, sizeof(host), "%s:%u", hg.url.host, hg.url.port);
     else
         np_strlcpy(host, hg.url.host, sizeof(host));
-    if (hg.req_offset && hg.validator[0])
-        np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\nIf-Range: %s\r\n",
-                    (unsigned long long)hg.req_offset, hg.validator);
-    else if (hg.req_offset)     /* no validator: a resume only a checksum can vouch for */
+    if (hg.req_offset)      /* without a validator: a resume only a checksum can vouch for */
         np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n", (unsigned long long)hg.req_offset);
-    int n = np_snprintf(req, sizeof(req),
-                        "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: " USER_AGENT "\r\n"
-                        "Accept: */*\r\n%sConnection: keep-alive\r\n\r\n", hg.url.path, host, range);
-    if (n <= 0 || (size_t)n >= sizeof(req))
-        return -NP_EOVERFLOW;
+    bool if_range = hg.req_offset && hg.validator[0];
+    const char *basic = credentials();
+    const char *const piece[] = {
+        "GET ", url_path(&hg.url), " HTTP/1.1\r\nHost: ", host, "\r\n",
+        basic ? "Authorization: Basic " : "", basic ? basic : "", basic ? "\r\n" : "",
+        "User-Agent: " USER_AGENT "\r\nAccept: */*\r\n",
+        range, if_range ? "If-Range: " : "", if_range ? hg.validator : "", if_range ? "\r\n" : "",
+        "Connection: keep-alive\r\n\r\n",
+    };
     http_resp_init(&hg.resp, on_body, NULL);
     hg.judged = hg.taking = false;
     hg.action = A_NONE;
-    if (altcp_write(hg.pcb, req, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK || altcp_output(hg.pcb) != ERR_OK)
-        return -NP_EIO;
-    return 0;
+    for (size_t i = 0; i < sizeof(piece) / sizeof(piece[0]); i++)
+        if (conn_write(piece[i], NP_STRFN(strlen)(piece[i])))
+            return -NP_EIO;
+    return altcp_output(hg.pcb) == ERR_OK ? 0 : -NP_EIO;
 }
 
 /* Why an exchange broke: before any answer, the server never answered at all. */
@@ -332,6 +383,10 @@ static void exchange(const struct http_get_opts *o)
         }
         if (hg.action != A_NONE)
             break;
+        if (hg.resp.failed && hg.resp.fatal) {
+            fail(NP_EXIT_HTTP, hg.resp.error);  /* the same request would get the same answer */
+            break;
+        }
         if (hg.resp.complete && hg.taking) {
             /* A body shorter than the image it belongs to (a 206's Content-Length short of
                its Content-Range) ends the response, not the image. */
@@ -401,10 +456,19 @@ static bool stale_connection(bool reused, int err)
     return reused && !hg.answered && hg.action == A_RETRY && (err || hg.broken || hg.remote_closed);
 }
 
-/* Moves hg.url to the Location; *reuse stays true only for the same server. */
-static bool follow_redirect(const struct http_get_opts *o, const struct url *prev, bool *reuse)
+/* "http://user:***@host:port/path": a URL for the console, its password masked. */
+static void log_url(const char *what, const struct url *u)
 {
-    struct url next;
+    log_info("http: %s %s://%.*s%s%s%s:%u%s\n", what, u->tls ? "https" : "http", (int)u->user_len, u->text,
+             url_has_password(u) ? ":***" : "", u->userinfo_len ? "@" : "", u->host, u->port, url_path(u));
+}
+
+/* Moves hg.url to the Location; *reuse stays true only for the same server. */
+static bool follow_redirect(const struct http_get_opts *o, bool *reuse)
+{
+    static struct url next;     /* 64 KiB: not on the stack */
+    static char why[96];
+    char what[32];
     if (++hg.res->redirects > o->max_redirects) {
         fail(NP_EXIT_HTTP, "too many redirects");
         conn_close();
@@ -412,16 +476,19 @@ static bool follow_redirect(const struct http_get_opts *o, const struct url *pre
     }
     int err = url_resolve(&hg.url, hg.resp.location, &next);
     if (err) {
-        fail(NP_EXIT_HTTP, err == -NP_ENOTSUP ? "a redirect to a URL netplant cannot fetch (only http:// and https://)"
-                                              : "a redirect to a malformed Location");
+        np_snprintf(why, sizeof(why), "a redirect to an unusable Location: %s", url_strerror(err));
+        fail(NP_EXIT_HTTP, why);
         conn_close();
         return false;
     }
-    log_info("http: %d redirect to %s://%s:%u%s\n", hg.resp.status, next.tls ? "https" : "http", next.host,
-             next.port, next.path);
-    hg.url = next;
-    if (*reuse && (NP_STRFN(strcmp)(prev->host, hg.url.host) || prev->port != hg.url.port || prev->tls != hg.url.tls))
+    np_snprintf(what, sizeof(what), "%d redirect to", hg.resp.status);
+    log_url(what, &next);
+    if (hg.url.userinfo_len && !next.userinfo_len)
+        log_info("http: the credentials stay with %s:%u, not sent to %s:%u\n", hg.url.host, hg.url.port,
+                 next.host, next.port);
+    if (NP_STRFN(strcmp)(hg.url.host, next.host) || hg.url.port != next.port || hg.url.tls != next.tls)
         *reuse = false;     /* another server: a new connection */
+    hg.url = next;
     if (*reuse)
         log_info("http: reusing the connection to %s (keep-alive)\n", hg.url.host);
     else
@@ -438,7 +505,7 @@ static void result_fail(struct http_get_result *res, enum np_exit status, const 
 /* After the last attempt: the status and the message name how far it got. */
 static void give_up(struct http_get_result *res, unsigned attempts, bool connected)
 {
-    char msg[160];
+    char msg[URL_HOST_MAX + 256];   /* a whole host name and the reason */
     np_snprintf(msg, sizeof(msg), "giving up after %u attempts: %s", attempts, hg.why ? hg.why : "failed");
     result_fail(res, http_giveup_status(connected, hg.answered, hg.taking), msg);
 }
@@ -449,12 +516,12 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
     NP_STRFN(memset)(&hg, 0, sizeof(hg));
     NP_STRFN(memset)(res, 0, sizeof(*res));
     hg.sink = sink;
+    hg.opts = o;
     hg.res = res;
     hg.total = HTTP_LEN_UNKNOWN;
     int perr = url_parse(url, &hg.url);
     if (perr)
-        return result_fail(res, NP_EXIT_USAGE, perr == -NP_ENOTSUP ? "only http:// and https:// URLs are supported"
-                                                                    : "the URL is malformed");
+        return result_fail(res, NP_EXIT_USAGE, url_strerror(perr));   /* never retried */
     unsigned attempt = 0;
     bool reuse = false;
     for (;;) {
@@ -469,8 +536,6 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             return result_fail(res, hg.fail_status, hg.why);    /* TLS: the line says why */
         if (!err && (err = send_request()) != 0)
             conn_close();
-        if (err == -NP_EOVERFLOW)
-            return result_fail(res, NP_EXIT_USAGE, "the request does not fit netplant's buffer");
         if (!err)
             exchange(o);
         else if (hg.action != A_STOP)
@@ -483,7 +548,6 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             reuse = false;
             continue;
         }
-        struct url prev = hg.url;
         reuse = hg.action == A_REDIRECT && redirect_reusable(o);
         if (!reuse)
             conn_close();
@@ -497,12 +561,12 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             res->status = NP_EXIT_DISK;     /* the sink stopped it and reports why itself */
             return;
         case A_FAIL: {
-            char msg[160];
+            char msg[URL_HOST_MAX + 256];   /* a whole host name and the reason */
             np_snprintf(msg, sizeof(msg), "%s: HTTP %d from %s", hg.why, hg.resp.status, hg.url.host);
             return result_fail(res, hg.fail_status, hg.resp.status ? msg : hg.why);
         }
         case A_REDIRECT:
-            if (!follow_redirect(o, &prev, &reuse))
+            if (!follow_redirect(o, &reuse))
                 return result_fail(res, hg.fail_status, hg.why);
             continue;   /* a resume keeps its Range: the new place is judged the same way */
         default:

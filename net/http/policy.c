@@ -66,6 +66,10 @@ enum http_verdict http_judge(const struct http_resp *r, const struct http_expect
         *why = "redirect without a Location";
         return HTTP_FAIL;
     }
+    if (s == 401) {
+        *why = "the server wants credentials (http://USER:PASSWORD@HOST/...) or refused those given";
+        return HTTP_FAIL;
+    }
     if (s == 408 || s == 429 || (s >= 500 && s <= 599)) {
         *why = "server busy or failing";
         return HTTP_RETRY;

@@ -44,6 +44,12 @@ write("cmdline", "bad", 'verbose =x b$d=1 open="unterminated')
 # buffer to its last byte, then one more word.
 write("cmdline", "full", " ".join("k%02d=" % i + "v" * 59 for i in range(64)) + " x")
 
+# ---- command lines with URLs whose passwords the console must not show ----
+os.makedirs(os.path.join(HERE, "urlmask"), exist_ok=True)
+write("urlmask", "install", "qemu_exit=on url=http://user:secret@10.0.2.2:8080/disk.raw sha256=00")
+write("urlmask", "config", 'config="http://u:p%40ss@10.0.2.2/cfg/${mac}" url=//a:b@h/x?next=http://c:d@k/')
+write("urlmask", "tricky", "http://a:1@h://b:2@k http://u:p@ss@h/ http://h/a:b@c //:@ x://\"u:p@h\"")
+
 # ---- Multiboot2 blocks ----
 def mb2(tags):
     body = b""

@@ -6,7 +6,8 @@
  *   the rest   the response, as the server sent it.
  * The response is parsed twice, in one piece and cut into pieces (each an exact-size heap
  * copy, so ASan sees a read past it), and both parses must agree: failed, complete, status,
- * lengths; and when neither failed, the flags, the kept headers, the bytes consumed and the
+ * whether the failure is final, lengths; and when neither failed, the flags, the kept headers
+ * (any length: they share one arena of HTTP_HEAD_MAX), the bytes consumed and the
  * decoded body (when both failed, the body delivered so far is a prefix of the other's).
  * Crashes, sanitizer reports and disagreements (abort) are findings.
  */
@@ -66,6 +67,15 @@ static void parse(struct run *u, const uint8_t *msg, size_t len, const size_t *c
         http_resp_eof(&u->r);
 }
 
+/* A kept value: "" or a terminated string inside the response's arena. */
+static bool in_text(const struct http_resp *r, const char *v)
+{
+    if (!*v)
+        return true;
+    size_t at = (size_t)(v - r->text);
+    return v >= r->text && at < sizeof(r->text) && memchr(v, '\0', sizeof(r->text) - at) != NULL;
+}
+
 /* What one parse must satisfy on its own. */
 static void check_one(const struct run *u)
 {
@@ -74,11 +84,12 @@ static void check_one(const struct run *u)
     REQUIRE(!r->failed || r->error != NULL);
     REQUIRE(!r->complete || r->headers_done);
     REQUIRE(r->body_bytes == u->body_len);
-    REQUIRE(strlen(r->location) < sizeof(r->location));
-    REQUIRE(strlen(r->etag) < sizeof(r->etag));
-    REQUIRE(strlen(r->last_modified) < sizeof(r->last_modified));
-    REQUIRE(strlen(r->range) < sizeof(r->range));
-    REQUIRE(!(r->chunked && r->content_length != HTTP_LEN_UNKNOWN));   /* both: refused */
+    REQUIRE(in_text(r, r->location) && in_text(r, r->etag) && in_text(r, r->last_modified) &&
+            in_text(r, r->range));
+    REQUIRE(r->text_used <= sizeof(r->text));
+    REQUIRE(!(r->chunked && r->content_length != HTTP_LEN_UNKNOWN));   /* chunked: no length */
+    REQUIRE(!r->fatal || (r->failed && !r->headers_done));     /* only a refused head is final */
+    REQUIRE(!r->headers_done || r->status / 100 != 1 || r->status == 101);
     if (r->has_range) {
         REQUIRE(r->range_start <= r->range_end);
         REQUIRE(r->range_total == HTTP_LEN_UNKNOWN || r->range_end < r->range_total);
@@ -124,6 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     const struct http_resp *x = &whole.r, *y = &split.r;
     REQUIRE(x->failed == y->failed);
+    REQUIRE(x->fatal == y->fatal);
     REQUIRE(x->complete == y->complete);
     REQUIRE(x->headers_done == y->headers_done);
     if (x->headers_done) {

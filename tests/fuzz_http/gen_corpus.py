@@ -69,6 +69,22 @@ resp("interim_100", b"HTTP/1.1 100 Continue\r\n\r\n" + OK_200)
 resp("no_content_204", b"HTTP/1.1 204 No Content\r\n" + NGINX + b"\r\n")
 resp("long_location", b"HTTP/1.1 301 Moved Permanently\r\nLocation: /" + b"a" * 1100 + b"\r\n\r\n")
 resp("garbage", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")
+# RFC 9112 6.3 framing (issue 9, case 2): repeated and listed lengths, Transfer-Encoding
+resp("length_twice", b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", cuts=(30, 40))
+resp("length_list", b"HTTP/1.1 200 OK\r\nContent-Length: 3, 3 ,\t3\r\n\r\nabc")
+resp("length_differ", b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd")
+resp("te_and_length", b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\nTransfer-Encoding: chunked\r\n\r\n"
+     b"3\r\nabc\r\n0\r\n\r\n")
+resp("te_gzip", b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+resp("te_http10", b"HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+resp("te_name_prefix", b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\nTransfer-Encodingbc: chunked\r\n\r\n"
+     b";\r\nabc\r\n0\r\n\r\n", eof=True)     # found by this fuzzer
+resp("trailers", CHUNKED[:-2] + b"Location: /x\r\nContent-Length: 1\r\n\r\n")
+# issue 9, case 1: long values and a big header block (over http-parser's 80 KiB default
+# does not fit max_len; the unit tests take those)
+resp("presigned_302", b"HTTP/1.1 302 Found\r\nLocation: http://s3.example/d.raw?X-Amz-Signature="
+     + b"f" * 9000 + b"\r\nContent-Length: 0\r\n\r\n", cuts=(100, 5000))
+resp("long_etag", b"HTTP/1.1 200 OK\r\nETag: \"" + b"e" * 3000 + b"\"\r\nContent-Length: 1\r\n\r\nx")
 
 
 # ---- fuzz_url: a base URL, a NUL, a Location. ----
@@ -92,3 +108,11 @@ url("redirect_https", b"http://example.com/a", b"https://example.com/a")
 url("redirect_url_in_query", b"http://example.com/a", b"/get?u=http://m.example.com/x")
 url("redirect_fragment", b"http://example.com/a", b"/d.img#part")
 url("redirect_long", b"http://example.com/" + b"d" * 1000 + b"/f", b"x" * 40)
+# issue 9, cases 1 and 6: long URLs, credentials, IPv6, scheme-relative Locations
+url("presigned", b"http://s3.example:9000/d.raw?X-Amz-Credential=AK%2F1&X-Amz-Signature=" + b"f" * 1400)
+url("userinfo", b"http://user:s%40cret@10.0.2.2:8080/disk.raw", b"/other")
+url("userinfo_other_host", b"http://user:pw@h:8080/a", b"http://cdn.example:8080/x")
+url("userinfo_same_host", b"http://user:pw@h:8080/a", b"//H:8080/x")
+url("userinfo_own", b"http://user:pw@h/a", b"http://other:pw2@cdn.example/x")
+url("userinfo_bad", b"http://u%3a:p%0a@h/")
+url("ipv6_literal", b"http://[fd00::2]/x", b"http://[::1]:8080/y")

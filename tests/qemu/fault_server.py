@@ -26,11 +26,25 @@ Modes (the faulty responses are the first `count` ones for the image; later ones
     cut-busy      the first response is cut like `cut`; the next count-1 requests for the image
                   (the resumes) are answered 503
 
-    validators=False (any mode, from Python only): no ETag or Last-Modified in any response.
+    dup-length    sends Content-Length twice, the same value (RFC 9112 6.3: one length)
+    length-list   sends "Content-Length: N, N" (RFC 9112 6.3: one length)
+    length-differ sends Content-Length N and N + 1 (RFC 9112 6.3: an unrecoverable error)
+    te-and-length chunked body with a Content-Length that is wrong (Transfer-Encoding wins)
+    big-headers:N about N bytes of extra header lines, one of them 100 KiB, before the image
+
+Options (keyword arguments of FaultServer; the command line offers the first three):
+    validators    False: no ETag or Last-Modified in any response (--no-validators)
+    location      what a redirect's Location says ({mirror}: the mirror's port); default: PATH
+    auth          "user:password": requests without that Basic Authorization get 401 (and a
+                  WWW-Authenticate challenge); the mirror never asks
+    mirror        also listen on a second port that serves the image normally (redirects to
+                  another server; requests record the port they came to)
+    files         {path: bytes} served besides the image (a config file), with the same auth
 
     fault_server.py IMAGE [--mode MODE] [--count N] [--at BYTES]    (prints the port)
 """
 import argparse
+import base64
 import email.utils
 import hashlib
 import random
@@ -46,7 +60,10 @@ PATH = "/img.raw"
 SEND = 64 << 10         # bytes per write of a body
 STALL_MAX = 300         # seconds a stalled response is held open at most
 MODES = ("normal", "chunked", "cut", "ignore-range", "redirect", "status", "stall", "no-validator", "changed",
-         "stale-keepalive", "silent", "hangup", "cut-busy")
+         "stale-keepalive", "silent", "hangup", "cut-busy",
+         "dup-length", "length-list", "length-differ", "te-and-length", "big-headers")
+ARG_MODES = ("status", "big-headers")     # MODE:N
+HEADER_MODES = ("dup-length", "length-list", "length-differ", "te-and-length", "big-headers")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -82,12 +99,16 @@ def parse_range(value):
 class FaultServer:
     """The server, running in threads from start() to close(); also a context manager."""
 
-    def __init__(self, image, mode="normal", count=1, at=None, path=PATH, seed=1, validators=True, tls=None):
+    def __init__(self, image, mode="normal", count=1, at=None, path=PATH, seed=1, validators=True,
+                 location=None, auth=None, mirror=False, files=None, tls=None):
         self.image = image
         self.mode, _, code = mode.partition(":")
-        if self.mode not in MODES or (self.mode == "status") != bool(code):
+        if self.mode not in MODES or (self.mode in ARG_MODES) != bool(code):
             raise ValueError(f"unknown mode {mode!r}")
         self.code = int(code) if code else 0
+        self.location = location
+        self.auth = auth
+        self.files = dict(files or {})
         self.count = count
         self.at = len(image) // 3 if at is None else at
         self.path = path
@@ -101,6 +122,7 @@ class FaultServer:
         self.old_etag = '"' + hashlib.sha256(self.old).hexdigest()[:16] + '"' if self.old else None
         self.old_last_modified = email.utils.formatdate(1600000000, usegmt=True)
         self.requests = []      # one dict per request: method path range if_range status sent how
+                                # authorization port
         self.faults = 0
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -114,16 +136,27 @@ class FaultServer:
             self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        self.mirror = None
+        if mirror:
+            self.mirror = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+            self.mirror.daemon_threads = True
+            self.mirror.fault = self
+            self.mirror_port = self.mirror.server_address[1]
+            self.mirror_thread = threading.Thread(target=self.mirror.serve_forever, args=(0.05,), daemon=True)
 
     def start(self):
         self.thread.start()
+        if self.mirror:
+            self.mirror_thread.start()
         return self
 
     def close(self):
         self.stopping.set()     # stalled responses give up
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join()
+        for httpd, thread in ((self.httpd, self.thread),) + (
+                ((self.mirror, self.mirror_thread),) if self.mirror else ()):
+            httpd.shutdown()
+            httpd.server_close()
+            thread.join()
 
     def __enter__(self):
         return self.start()
@@ -132,11 +165,16 @@ class FaultServer:
         self.close()
 
     def serve(self, h, body):
+        on_mirror = h.server is self.mirror
         rec = dict(method=h.command, path=h.path, range=h.headers.get("Range"),
                    if_range=h.headers.get("If-Range"), status=None, sent=0, how="",
-                   authorization=h.headers.get("Authorization"))
+                   authorization=h.headers.get("Authorization"), port=h.server.server_address[1])
         reused = getattr(h, "answered", 0) > 0      # a request on a kept-alive connection
         h.answered = getattr(h, "answered", 0) + 1
+        if on_mirror:
+            with self.lock:
+                self.requests.append(rec)
+            return self.guarded(h, rec, lambda: self.serve_mirror(h, rec, body))
         with self.lock:
             self.requests.append(rec)
             faulty = self.faults < self.count and self.mode not in ("normal", "chunked", "redirect")
@@ -147,28 +185,97 @@ class FaultServer:
                 self.faults += 1
             else:
                 faulty = False
+        self.guarded(h, rec, lambda: self.serve_main(h, rec, body, faulty, nth_fault))
+
+    def guarded(self, h, rec, fn):
         try:
-            if self.mode in ("redirect", "stale-keepalive") and h.path != self.path:
-                return self.short(h, rec, 302, "Found", {"Location": self.path})
-            if faulty and self.mode == "status":
-                return self.short(h, rec, self.code, reason(self.code))
-            if faulty and self.mode == "cut-busy" and nth_fault > 0:
-                return self.short(h, rec, 503, "Service Unavailable")
-            if faulty and self.mode in ("stale-keepalive", "hangup"):
-                rec["how"] = "closed the connection unanswered"
-                h.close_connection = True
-                h.connection.shutdown(socket.SHUT_RDWR)
-                return
-            if faulty and self.mode == "silent":
-                return self.stall(h, rec, "no answer")
-            if h.path != self.path:
-                return self.short(h, rec, 404, "Not Found")
-            if self.mode == "chunked":
-                return self.chunked(h, rec, body)
-            self.image_response(h, rec, body, faulty)
+            fn()
         except (BrokenPipeError, ConnectionResetError):
             rec["how"] = rec["how"] or "client went away"
             h.close_connection = True
+
+    def serve_mirror(self, h, rec, body):
+        if h.path != self.path:
+            return self.short(h, rec, 404, "Not Found")
+        self.image_response(h, rec, body, False)
+
+    def authorized(self, h):
+        want = "Basic " + base64.b64encode(self.auth.encode()).decode() if self.auth else None
+        return want is None or h.headers.get("Authorization") == want
+
+    def serve_main(self, h, rec, body, faulty, nth_fault):
+        if not self.authorized(h):
+            return self.short(h, rec, 401, "Unauthorized", {"WWW-Authenticate": 'Basic realm="netplant"'})
+        if h.path in self.files:
+            return self.file_response(h, rec, self.files[h.path])
+        if self.mode in ("redirect", "stale-keepalive") and h.path != self.path:
+            where = (self.location or self.path).replace("{mirror}", str(getattr(self, "mirror_port", 0)))
+            return self.short(h, rec, 302, "Found", {"Location": where})
+        if faulty and self.mode == "status":
+            return self.short(h, rec, self.code, reason(self.code))
+        if faulty and self.mode == "cut-busy" and nth_fault > 0:
+            return self.short(h, rec, 503, "Service Unavailable")
+        if faulty and self.mode in ("stale-keepalive", "hangup"):
+            rec["how"] = "closed the connection unanswered"
+            h.close_connection = True
+            h.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if faulty and self.mode == "silent":
+            return self.stall(h, rec, "no answer")
+        if h.path != self.path:
+            return self.short(h, rec, 404, "Not Found")
+        if self.mode == "chunked":
+            return self.chunked(h, rec, body)
+        if self.mode in HEADER_MODES:
+            return self.header_fault(h, rec, body, faulty)
+        self.image_response(h, rec, body, faulty)
+
+    def file_response(self, h, rec, data):
+        rec["status"] = 200
+        h.send_response(200)
+        h.send_header("Content-Type", "text/plain")
+        h.send_header("Content-Length", str(len(data)))
+        h.end_headers()
+        if h.command != "HEAD":
+            h.wfile.write(data)
+        rec["how"] = "file"
+
+    def header_fault(self, h, rec, body, faulty):
+        """The whole image with 200, its head faulty as the mode says (when faulty)."""
+        size = len(self.image)
+        rec["status"] = 200
+        h.send_response(200)
+        self.validators(h)
+        mode = self.mode if faulty else "normal"
+        if mode == "dup-length":
+            h.send_header("Content-Length", str(size))
+            h.send_header("Content-Length", str(size))
+        elif mode == "length-list":
+            h.send_header("Content-Length", f"{size}, {size}")
+        elif mode == "length-differ":
+            h.send_header("Content-Length", str(size))
+            h.send_header("Content-Length", str(size + 1))
+        elif mode == "te-and-length":
+            h.send_header("Content-Length", str(size // 2))
+            h.send_header("Transfer-Encoding", "chunked")
+        else:
+            if mode == "big-headers":
+                h.send_header("X-Big", "b" * (100 << 10))     # one line of 100 KiB, as curl takes
+                for i in range(max(0, self.code - (100 << 10)) // 4000):
+                    h.send_header(f"X-Filler-{i}", "f" * 3980)
+            h.send_header("Content-Length", str(size))
+        h.end_headers()
+        if not body:
+            return
+        if mode == "te-and-length":
+            for i in range(0, size, SEND):
+                h.wfile.write(b"%x\r\n" % len(self.image[i:i + SEND]) + self.image[i:i + SEND] + b"\r\n")
+            h.wfile.write(b"0\r\n\r\n")
+            h.close_connection = True
+        else:
+            self.send_body(h, rec, memoryview(self.image))
+        rec["sent"] = size
+        rec["how"] = f"whole, {mode}"
 
     def short(self, h, rec, code, reason, headers=None):
         """A response with a small text body: errors and redirects."""

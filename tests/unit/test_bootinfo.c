@@ -17,7 +17,7 @@ static struct boot_info bi;
 /* ---- Multiboot2 block builder (spec 2.0 section 3.6) ---- */
 
 struct mb2 {
-    uint8_t buf[16384];
+    uint8_t buf[BOOTINFO_CMDLINE_MAX + 16384];     /* a command line past the limit fits */
     size_t len;
 };
 
@@ -302,7 +302,7 @@ static void test_mb2_strings(void)
     mb2_begin(&m);
     mb2_meminfo(&m, 639, 1024);
     mb2_string(&m, 1, big);
-    mb2_string(&m, 2, big + 4000);      /* 99 characters into a 64-byte buffer */
+    mb2_string(&m, 2, big + sizeof(big) - 100);     /* 99 characters into a 64-byte buffer */
     if (CHECK_EQ_I64(mb2_parse(&m, true), 0)) {
         CHECK_EQ_U64(strlen(bi.cmdline), BOOTINFO_CMDLINE_MAX - 1);
         CHECK(bi.cmdline_truncated);
@@ -622,7 +622,7 @@ static void test_mb1_strings(void)
         CHECK_STR(bi.cmdline, s);
 
     mb1_setup(MB1_MEM | MB1_CMD);
-    memset(phys.mem + 0x20000, 'x', 3 * 4096);
+    memset(phys.mem + 0x20000, 'x', BOOTINFO_CMDLINE_MAX + 2 * 4096);
     put32(phys.mem + MB1_INFO + 16, 0x20000 + 100);
     if (CHECK_EQ_I64(mb1_parse(), 0)) {
         CHECK_EQ_U64(strlen(bi.cmdline), BOOTINFO_CMDLINE_MAX - 1);

@@ -172,12 +172,13 @@ static void test_too_long(void)
     s[CMDLINE_MAX_LEN] = '\0';
     parse_expect(s, -NP_ENOSPC);
 
-    /* 40 words of 119 bytes: fewer than CMDLINE_MAX_ARGS, but their copies overflow. */
-    for (size_t i = 0; i < 40 * 120; i++)
-        s[i] = i % 120 == 119 ? ' ' : 'a';
-    s[40 * 120] = '\0';
+    /* 40 words of W - 1 bytes: fewer than CMDLINE_MAX_ARGS, but their copies overflow. */
+    const size_t w = CMDLINE_MAX_LEN / 32;
+    for (size_t i = 0; i < 40 * w; i++)
+        s[i] = i % w == w - 1 ? ' ' : 'a';
+    s[40 * w] = '\0';
     if (parse_expect(s, -NP_ENOSPC))
-        CHECK(cl.error_pos > 4000 && cl.error_pos < 40 * 120);
+        CHECK(cl.error_pos > CMDLINE_MAX_LEN - w && cl.error_pos < 40 * w);
 }
 
 /*

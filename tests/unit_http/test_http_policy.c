@@ -199,7 +199,7 @@ static void test_redirects(void)
     for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
         struct http_resp r = resp(codes[i]);
         expect(&r, 0, U, HTTP_FAIL);                /* without Location */
-        strcpy(r.location, "/elsewhere");
+        r.location = "/elsewhere";
         expect(&r, 0, U, HTTP_REDIRECT);
         expect(&r, 600, 1000, HTTP_REDIRECT);
         CHECK_EQ_U64(http_total_length(&r), U);
@@ -210,7 +210,7 @@ static void test_redirects(void)
 
     /* 300, 304 and 305 are not followed. */
     struct http_resp o = resp(300);
-    strcpy(o.location, "/x");
+    o.location = "/x";
     expect(&o, 0, U, HTTP_FAIL);
     o.status = 304;
     expect(&o, 0, U, HTTP_FAIL);
@@ -232,6 +232,12 @@ static void test_errors(void)
         expect(&r, 0, U, HTTP_FAIL);
         expect(&r, 600, 1000, HTTP_FAIL);
     }
+    /* 401 says what to do about it (issue 9, case 6: credentials go in the URL) */
+    struct http_resp a = resp(401);
+    const char *why = NULL;
+    const struct http_expect first = { 0, U, "", "" };
+    CHECK_EQ_I64(http_judge(&a, &first, &why), HTTP_FAIL);
+    CHECK(why && strstr(why, "credentials") && strstr(why, "USER:PASSWORD@"));
 }
 
 static void test_backoff(void)
@@ -252,14 +258,14 @@ static void test_validator(void)
     CHECK_STR(http_validator(&r), "\"65e6ed60-3e8\"");
 
     struct http_resp w = resp(200);
-    strcpy(w.etag, "W/\"65e6ed60-3e8\"");
-    strcpy(w.last_modified, "Tue, 05 Mar 2024 10:00:00 GMT");
+    w.etag = "W/\"65e6ed60-3e8\"";
+    w.last_modified = "Tue, 05 Mar 2024 10:00:00 GMT";
     CHECK_STR(http_validator(&w), "Tue, 05 Mar 2024 10:00:00 GMT");     /* weak: never for If-Range */
-    w.last_modified[0] = '\0';
+    w.last_modified = "";
     CHECK(http_validator(&w) == NULL);
 
     struct http_resp l = resp(200);
-    strcpy(l.last_modified, "Tue, 05 Mar 2024 10:00:00 GMT");
+    l.last_modified = "Tue, 05 Mar 2024 10:00:00 GMT";
     CHECK_STR(http_validator(&l), "Tue, 05 Mar 2024 10:00:00 GMT");
 
     struct http_resp n = resp(200);

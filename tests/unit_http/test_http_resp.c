@@ -353,57 +353,101 @@ static void test_header_names(void)
     CHECK_STR(u.r.location, "");
 }
 
-/* A kept header's value must fit its buffer (with the NUL), however it arrives; cap 0: no limit. */
-static void check_value_limit(const char *name, size_t cap)
+/*
+ * Kept values have no limit of their own (issue 9, case 1: a 302 whose Location held a
+ * 1,441-character presigned URL failed with "a header value is too long"): each is taken
+ * whole however long, in one piece or byte by byte.
+ */
+static void check_long_value(const char *name, size_t vlen, const char *(*get)(const struct http_resp *))
 {
-    bool kept = cap != 0;
-    if (!kept)
-        cap = 3000;
-    static char m[4096];
+    static char m[40000];
     static struct run u;
-    static size_t cuts[4096];
-    for (size_t vlen = cap - 2; vlen <= cap; vlen++) {
-        int n = snprintf(m, sizeof(m), "HTTP/1.1 302 Found\r\n%s: ", name);
-        memset(m + n, 'v', vlen);
-        n += (int)vlen;
-        n += snprintf(m + n, sizeof(m) - (size_t)n, "\r\nContent-Length: 0\r\n\r\n");
-        bool fits = vlen < cap || !kept;
-        feed_whole(&u, m, (size_t)n, false);
-        if (!CHECK(u.r.failed == !fits) || !CHECK(u.r.complete == fits))
-            fprintf(stderr, "  %s with a %zu-byte value\n", name, vlen);
-        if (!fits)
-            CHECK_STR(u.r.error, "a header value is too long");
-        for (size_t i = 1; i < (size_t)n; i++)
-            cuts[i - 1] = i;
-        feed_cuts(&u, m, (size_t)n, cuts, (size_t)n - 1, false);     /* byte by byte */
-        CHECK(u.r.failed == !fits);
-        if (!fits)
-            CHECK_STR(u.r.error, "a header value is too long");
+    static size_t cuts[40000];
+    int n = snprintf(m, sizeof(m), "HTTP/1.1 302 Found\r\n%s: ", name);
+    char *v = m + n;
+    for (size_t i = 0; i < vlen; i++)
+        v[i] = (char)('a' + i % 26);
+    n += (int)vlen;
+    n += snprintf(m + n, sizeof(m) - (size_t)n, "\r\nX-After: 1\r\nContent-Length: 0\r\n\r\n");
+    feed_whole(&u, m, (size_t)n, false);
+    if (!CHECK(u.r.complete && !u.r.failed) || !CHECK(strlen(get(&u.r)) == vlen) ||
+        !CHECK(strncmp(get(&u.r), v, vlen) == 0))
+        fprintf(stderr, "  %s with a %zu-byte value\n", name, vlen);
+    for (size_t i = 1; i < (size_t)n; i++)
+        cuts[i - 1] = i;
+    feed_cuts(&u, m, (size_t)n, cuts, (size_t)n - 1, false);     /* byte by byte */
+    CHECK(u.r.complete && !u.r.failed && strlen(get(&u.r)) == vlen);
+}
+
+static const char *get_location(const struct http_resp *r) { return r->location; }
+static const char *get_etag(const struct http_resp *r) { return r->etag; }
+static const char *get_last_modified(const struct http_resp *r) { return r->last_modified; }
+
+static void test_value_lengths(void)
+{
+    static const size_t lens[] = { 0, 1, 127, 128, 1023, 1024, 1441, 8192, 9000, 30000 };
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        check_long_value("Location", lens[i], get_location);
+        check_long_value("ETag", lens[i], get_etag);
+        check_long_value("Last-Modified", lens[i], get_last_modified);
     }
 }
 
-static void test_value_limits(void)
+/* A header block of n - 7 to n bytes (X-F lines of up to `line` bytes), then a 2-byte body. */
+static size_t build_head(char *m, size_t n, size_t line)
 {
-    struct http_resp r;
-    check_value_limit("Location", sizeof(r.location));
-    check_value_limit("ETag", sizeof(r.etag));
-    check_value_limit("Last-Modified", sizeof(r.last_modified));
-    check_value_limit("Content-Range", sizeof(r.range));
-    check_value_limit("X-Other", 0);        /* headers not kept have no limit of ours */
+    const char *end = "Content-Length: 2\r\n\r\nok";
+    size_t o = (size_t)sprintf(m, "HTTP/1.1 200 OK\r\nETag: \"e\"\r\n"), tail = strlen(end) - 2;
+    while (n - tail - o >= 8) {     /* room for "X-F: f\r\n" */
+        size_t k = n - tail - o < line ? n - tail - o : line;
+        o += (size_t)sprintf(m + o, "X-F: ");
+        memset(m + o, 'f', k - 7);
+        o += k - 7;
+        o += (size_t)sprintf(m + o, "\r\n");
+    }
+    return o + (size_t)sprintf(m + o, "%s", end);
 }
 
-/* Headers past http-parser's 80 KiB: failed, not buffered without end. */
-static void test_header_overflow(void)
+/*
+ * The header block may be as large as curl takes (300 KiB, its MAX_HTTP_RESP_HEADER_SIZE):
+ * a 90 KB block was refused (http-parser's 80 KiB default). Past the bound: refused, final.
+ */
+static void test_header_block_size(void)
 {
-    static char m[100000];
+    static char m[HTTP_HEAD_MAX + 200000];
     static struct run u;
-    size_t n = (size_t)sprintf(m, "HTTP/1.1 200 OK\r\n");
-    while (n < 90000)
-        n += (size_t)sprintf(m + n, "X-Filler: %0100d\r\n", 0);
-    n += (size_t)sprintf(m + n, "Content-Length: 0\r\n\r\n");
+    size_t sizes[] = { 90000, 200000, HTTP_HEAD_MAX - 1000 };
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        size_t n = build_head(m, sizes[i], 8000);
+        feed_whole(&u, m, n, false);
+        if (!CHECK(u.r.complete && !u.r.failed))
+            fprintf(stderr, "  a %zu-byte header block: %s\n", sizes[i], u.r.error);
+        CHECK_STR(u.r.etag, "\"e\"");
+        CHECK_EQ_U64(u.s.len, 2);
+    }
+    /* one line of 100 KiB (curl's CURL_MAX_HTTP_HEADER) */
+    size_t n = build_head(m, 110 * 1024, 100 * 1024);
     feed_whole(&u, m, n, false);
-    CHECK(u.r.failed && !u.r.complete);
-    CHECK(u.r.error != NULL);
+    CHECK(u.r.complete && !u.r.failed);
+
+    size_t over[] = { HTTP_HEAD_MAX + 1000, HTTP_HEAD_MAX + 100000 };
+    for (size_t i = 0; i < sizeof(over) / sizeof(over[0]); i++) {
+        n = build_head(m, over[i], 8000);
+        feed_whole(&u, m, n, false);
+        CHECK(u.r.failed && !u.r.complete && u.r.fatal);
+        CHECK_STR(u.r.error, "the response headers are longer than 300 KiB");
+        n = build_head(m, over[i], 100 * 1024);     /* in long lines */
+        feed_whole(&u, m, n, false);
+        CHECK(u.r.failed && u.r.fatal);
+    }
+    /* A Location of 200 KiB: one value, taken whole. */
+    n = (size_t)sprintf(m, "HTTP/1.1 302 Found\r\nLocation: /");
+    memset(m + n, 'L', 200 * 1024);
+    n += 200 * 1024;
+    n += (size_t)sprintf(m + n, "\r\nContent-Length: 0\r\n\r\n");
+    feed_whole(&u, m, n, false);
+    CHECK(u.r.complete && !u.r.failed);
+    CHECK_EQ_U64(strlen(u.r.location), 200 * 1024 + 1);
 }
 
 static void test_garbage(void)
@@ -415,7 +459,6 @@ static void test_garbage(void)
         "HTTP/9.9.9 200 OK\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n",
         "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX\r\n",
         "HTTP/1.1 200 OK\r\nBad Header: x\r\n\r\n",
@@ -427,6 +470,10 @@ static void test_garbage(void)
         feed_whole(&u, bad[i], len, true);
         if (!CHECK(u.r.failed && !u.r.complete && u.r.error != NULL))
             fprintf(stderr, "  garbage %zu accepted\n", i);
+        /* A malformed head is final (the same request gets the same answer); broken chunk
+         * framing in the body may be a passing fault and is retried. */
+        if (!CHECK(u.r.fatal == !u.r.headers_done))
+            fprintf(stderr, "  garbage %zu: fatal %d\n", i, u.r.fatal);
         CHECK(u.consumed < len);
         CHECK_EQ_U64(http_resp_feed(&u.r, (const uint8_t *)"HTTP/1.1", 8), 0);    /* stays failed */
         check_splits("garbage", bad[i], len, true);
@@ -472,6 +519,24 @@ static void test_no_body_status(void)
     feed_whole(&u, b, strlen(b), false);
     CHECK(u.r.complete && !u.r.failed);
     CHECK_EQ_I64(u.r.status, 304);
+
+    /*
+     * ... even with a Content-Length (RFC 9112 6.3 item 1: a 304's is the image's): those
+     * bytes are the next response's, not a body. http-parser read them as one.
+     */
+    const char *c = "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n";
+    const char *d = "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\nETag: \"x\"\r\n\r\n";
+    static char m[256];
+    snprintf(m, sizeof(m), "%sHTTP/1.1 200 OK\r\n\r\n", c);
+    feed_whole(&u, m, strlen(m), false);
+    CHECK(u.r.complete && !u.r.failed);
+    CHECK_EQ_U64(u.consumed, strlen(c));
+    CHECK_EQ_U64(u.s.len, 0);
+    snprintf(m, sizeof(m), "%sabcde", d);
+    feed_whole(&u, m, strlen(m), false);
+    CHECK(u.r.complete && !u.r.failed);
+    CHECK_EQ_U64(u.consumed, strlen(d));
+    CHECK_EQ_U64(u.s.len, 0);
 }
 
 /*
@@ -566,6 +631,183 @@ static void test_value_nul(void)
     CHECK(same_parse(&whole, &split));
 }
 
+/* m parses whole and complete, with this length (HTTP_LEN_UNKNOWN: chunked) and body. */
+static void expect_framed(const char *m, uint64_t length, const char *body, bool keep_alive)
+{
+    static struct run u;
+    feed_whole(&u, m, strlen(m), false);
+    if (!CHECK(u.r.complete && !u.r.failed)) {
+        fprintf(stderr, "  \"%.120s\": %s\n", m, u.r.error);
+        return;
+    }
+    CHECK_EQ_U64(u.r.content_length, length);
+    CHECK(u.r.chunked == (length == HTTP_LEN_UNKNOWN));
+    CHECK(u.s.len == strlen(body) && memcmp(u.s.data, body, u.s.len) == 0);
+    if (!CHECK(u.r.keep_alive == keep_alive))
+        fprintf(stderr, "  \"%.120s\": keep-alive %d\n", m, u.r.keep_alive);
+    check_splits("framed", m, strlen(m), false);
+}
+
+/* m is refused, finally (not a passing fault), with this reason (NULL: any). */
+static void expect_refused(const char *m, const char *why)
+{
+    static struct run u;
+    feed_whole(&u, m, strlen(m), true);
+    if (!CHECK(u.r.failed && !u.r.complete && u.r.fatal) || (why && !CHECK_STR(u.r.error, why)))
+        fprintf(stderr, "  \"%.120s\"\n", m);
+    CHECK_EQ_U64(u.s.len, 0);       /* no byte of its body was taken */
+    check_splits("refused", m, strlen(m), true);
+}
+
+#define H200 "HTTP/1.1 200 OK\r\n"
+
+/*
+ * Field report (issue 9, case 2): a 200 carrying "Content-Length: N" twice was refused
+ * ("unexpected content-length header") and retried six times; curl takes it. RFC 9112 6.3
+ * item 5: identical values, repeated or as a list, are one length; different or invalid ones
+ * are an unrecoverable error, which is final here (never retried).
+ */
+static void test_content_length_repeated(void)
+{
+    expect_framed(H200 "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 3, "abc", true);
+    expect_framed(H200 "Content-Length: 3\r\nX: y\r\ncontent-length:   3  \r\n\r\nabc", 3, "abc", true);
+    expect_framed(H200 "Content-Length: 3, 3\r\n\r\nabc", 3, "abc", true);
+    expect_framed(H200 "Content-Length: 3,3,3\r\n\r\nabc", 3, "abc", true);
+    expect_framed(H200 "Content-Length: 3 ,\t3\t\r\n\r\nabc", 3, "abc", true);
+    expect_framed(H200 "Content-Length: 3, 3\r\nContent-Length: 3\r\n\r\nabc", 3, "abc", true);
+    expect_framed(H200 "Content-Length: 3,\r\n\r\nabc", 3, "abc", true);     /* empty element */
+    expect_framed(H200 "Content-Length: 3, ,3\r\n\r\nabc", 3, "abc", true);
+    expect_framed(H200 "Content-Length: 0\r\nContent-Length: 0\r\n\r\n", 0, "", true);
+
+    const char *differ = "different Content-Length values";
+    expect_refused(H200 "Content-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", differ);
+    expect_refused(H200 "Content-Length: 4\r\nContent-Length: 3\r\n\r\nabcd", differ);
+    expect_refused(H200 "Content-Length: 3, 4\r\n\r\nabcd", differ);
+    expect_framed(H200 "Content-Length: 3\r\nContent-Length: 3, 03\r\n\r\nabc", 3, "abc", true);
+    expect_refused(H200 "Content-Length: 3\r\nContent-Length: 30\r\n\r\nabc", differ);
+    expect_refused(H200 "Content-Length: 3\r\nContent-Length: 3\r\nContent-Length: 1\r\n\r\nabc", differ);
+    /* invalid values, alone or beside a good one */
+    expect_refused(H200 "Content-Length: 3x\r\n\r\nabc", NULL);
+    expect_refused(H200 "Content-Length: -3\r\n\r\nabc", NULL);
+    expect_refused(H200 "Content-Length: +3\r\n\r\nabc", NULL);
+    expect_refused(H200 "Content-Length: ,3\r\n\r\nabc", NULL);
+    expect_refused(H200 "Content-Length:\r\n\r\nabc", NULL);
+    expect_refused(H200 "Content-Length: 3 3\r\n\r\nabc", NULL);
+    expect_refused(H200 "Content-Length: 3;3\r\n\r\nabc", NULL);
+    expect_refused(H200 "Content-Length: 3\r\nContent-Length: x\r\n\r\nabc", NULL);
+    expect_refused(H200 "Content-Length: 99999999999999999999999\r\n\r\nabc", NULL);
+    expect_refused(H200 "Content-Length: 18446744073709551615\r\n\r\nabc", NULL);
+}
+
+/*
+ * RFC 9112 6.1-6.3 on Transfer-Encoding: it overrides Content-Length (taken, as curl does,
+ * but the connection is not used again: such a message may be a smuggling attempt); chunked
+ * is the only coding netplant decodes, so any other (or chunked twice) is refused, finally;
+ * an HTTP/1.0 response must not carry it.
+ */
+static void test_transfer_encoding(void)
+{
+    const char *chunks = "3\r\nabc\r\n0\r\n\r\n";
+    static char m[512];
+#define TE(head) (snprintf(m, sizeof(m), "%s%s", head, chunks), m)
+    expect_framed(TE(H200 "Transfer-Encoding: chunked\r\n\r\n"), HTTP_LEN_UNKNOWN, "abc", true);
+    expect_framed(TE(H200 "Transfer-Encoding: Chunked \r\n\r\n"), HTTP_LEN_UNKNOWN, "abc", true);
+    expect_framed(TE(H200 "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"), HTTP_LEN_UNKNOWN,
+                  "abc", false);
+    expect_framed(TE(H200 "Content-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n"), HTTP_LEN_UNKNOWN,
+                  "abc", false);
+
+    /*
+     * Found by fuzz.http_resp: http-parser took any name starting "Transfer-Encoding" for
+     * one, so this was refused (with Content-Length) or read to the close (without the
+     * refusal). patches/http-parser/0001 marks only the exact name.
+     */
+    expect_framed(H200 "Content-Length: 3\r\nTransfer-Encodingbc: chunked\r\n\r\nabc", 3, "abc", true);
+    expect_framed(H200 "Transfer-Encoding-X: chunked\r\nContent-Length: 3\r\n\r\nabc", 3, "abc", true);
+    expect_refused(TE(H200 "Transfer-Encoding:\r\n\r\n"), "an unclear Transfer-Encoding");
+
+    const char *other = "a Transfer-Encoding other than chunked, which netplant does not decode";
+    expect_refused(TE(H200 "Transfer-Encoding: gzip\r\n\r\n"), other);
+    expect_refused(TE(H200 "Transfer-Encoding: gzip, chunked\r\n\r\n"), other);
+    expect_refused(TE(H200 "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"), other);
+    expect_refused(TE(H200 "Transfer-Encoding: chunked, gzip\r\n\r\n"), other);
+    expect_refused(TE(H200 "Transfer-Encoding: identity\r\n\r\n"), other);
+    expect_refused(TE(H200 "Transfer-Encoding: gzip\r\nContent-Length: 3\r\n\r\n"), other);
+    expect_refused(TE(H200 "Transfer-Encoding: chunked;x=y\r\n\r\n"), other);
+    expect_refused(TE(H200 "Transfer-Encoding: chunked, chunked\r\n\r\n"),
+                   "Transfer-Encoding names chunked more than once");
+    expect_refused(TE(H200 "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"),
+                   "Transfer-Encoding names chunked more than once");
+    expect_refused(TE("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"),
+                   "Transfer-Encoding in an HTTP/1.0 response");
+    expect_refused(TE(H200 "Transfer-Encoding: chunked\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n"),
+                   "different Content-Length values");
+#undef TE
+}
+
+/* Trailers after a chunked body change nothing the download looks at. */
+static void test_trailers_ignored(void)
+{
+    static struct run u;
+    const char *m = H200 "Transfer-Encoding: chunked\r\nETag: \"e\"\r\n\r\n3\r\nabc\r\n0\r\n"
+                    "ETag: \"other\"\r\nLocation: /x\r\nContent-Length: 5\r\nTransfer-Encoding: gzip\r\n\r\n";
+    feed_whole(&u, m, strlen(m), false);
+    CHECK(u.r.complete && !u.r.failed);
+    CHECK_STR(u.r.etag, "\"e\"");
+    CHECK_STR(u.r.location, "");
+    CHECK_EQ_U64(u.s.len, 3);
+    check_splits("trailers", m, strlen(m), false);
+}
+
+/* What is final: a refused head. What is not: a close before the end, or a broken body. */
+static void test_fatal(void)
+{
+    static char buf[4096];
+    static struct run u;
+    size_t len = build_200(buf, sizeof(buf), "", 0);
+    feed_whole(&u, buf, 40, true);      /* the close cut the head */
+    CHECK(u.r.failed && !u.r.fatal);
+    feed_whole(&u, buf, len - 10, true);    /* ... or the body */
+    CHECK(u.r.failed && !u.r.fatal);
+    const char *c = H200 "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n";
+    feed_whole(&u, c, strlen(c), false);
+    CHECK(u.r.failed && !u.r.fatal);
+    memset(&u, 0, sizeof(u));
+    u.s.stop_at = 1;
+    http_resp_init(&u.r, sink_body, &u.s);
+    http_resp_feed(&u.r, (const uint8_t *)buf, len);
+    CHECK(u.r.failed && !u.r.fatal);
+    CHECK_STR(u.r.error, "stopped by the receiver");
+}
+
+static void expect_cl(const char *s, int err, uint64_t want)
+{
+    uint64_t v = 12345;
+    if (!CHECK_EQ_I64(http_parse_content_length(s, &v), err))
+        fprintf(stderr, "  \"%s\"\n", s);
+    else if (!err)
+        CHECK_EQ_U64(v, want);
+}
+
+static void test_parse_content_length(void)
+{
+    expect_cl("0", 0, 0);
+    expect_cl("42", 0, 42);
+    expect_cl("42, 42", 0, 42);
+    expect_cl("42,42,\t42 ", 0, 42);
+    expect_cl(" 42 ", 0, 42);
+    expect_cl("42,", 0, 42);
+    expect_cl(",42", 0, 42);
+    expect_cl("18446744073709551609", 0, 18446744073709551609ull);
+    expect_cl("42, 042", 0, 42);     /* the same number */
+    expect_cl("42, 43", -NP_ERANGE, 0);
+    expect_cl("1,2,1", -NP_ERANGE, 0);
+    static const char *bad[] = { "", " ", ",", ", ,", "x", "42x", "4 2", "-1", "+1", "0x10", "42;",
+                                 "18446744073709551615", "99999999999999999999", "42, x" };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        expect_cl(bad[i], -NP_EINVAL, 0);
+}
+
 static void expect_range(const char *s, uint64_t start, uint64_t end, uint64_t total)
 {
     uint64_t a = 1, b = 2, c = 3;
@@ -614,8 +856,8 @@ int main(void)
     TEST_RUN_ISOLATED(test_truncated);
     TEST_RUN_ISOLATED(test_keep_alive);
     TEST_RUN_ISOLATED(test_header_names);
-    TEST_RUN_ISOLATED(test_value_limits);
-    TEST_RUN_ISOLATED(test_header_overflow);
+    TEST_RUN_ISOLATED(test_value_lengths);
+    TEST_RUN_ISOLATED(test_header_block_size);
     TEST_RUN_ISOLATED(test_garbage);
     TEST_RUN_ISOLATED(test_receiver_stops);
     TEST_RUN_ISOLATED(test_no_body_fn);
@@ -625,5 +867,10 @@ int main(void)
     TEST_RUN_ISOLATED(test_feed_empty);
     TEST_RUN_ISOLATED(test_value_nul);
     TEST_RUN_ISOLATED(test_content_range);
+    TEST_RUN_ISOLATED(test_content_length_repeated);
+    TEST_RUN_ISOLATED(test_transfer_encoding);
+    TEST_RUN_ISOLATED(test_trailers_ignored);
+    TEST_RUN_ISOLATED(test_fatal);
+    TEST_RUN_ISOLATED(test_parse_content_length);
     return test_finish();
 }
