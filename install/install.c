@@ -16,6 +16,7 @@
 #include "kernel/string.h"
 #include "kernel/urlmask.h"
 #include "lwip/opt.h"
+#include "net/http/hdropt.h"
 #include "net/http/http_resp.h"
 #include "net/lwip-port/net.h"
 
@@ -69,6 +70,33 @@ static int job_pump(void *ctx)
     return 0;
 }
 
+/* header= (any number up to HDROPT_MAX) and auth_redirects; the values are never printed. */
+static int parse_headers(const struct cmdline *cl, struct http_get_opts *h)
+{
+    static const char *lines[HDROPT_MAX];
+    unsigned n = 0;
+    for (unsigned i = 0; i < cl->nargs; i++) {
+        if (NP_STRFN(strcmp)(cl->args[i].key, "header"))
+            continue;
+        const char *v = cl->args[i].value ? cl->args[i].value : "";
+        int err = hdropt_check(v);
+        if (n == HDROPT_MAX)
+            return log_err("error: header=: at most %d of them\n", HDROPT_MAX), -1;
+        if (err == -NP_EPERM)
+            return log_err("error: header= #%u: netplant sets that field itself\n", n + 1), -1;
+        if (err)
+            return log_err("error: header= #%u: want \"Name: value\" (a token name, no control "
+                           "characters)\n", n + 1), -1;
+        lines[n++] = v;
+    }
+    h->headers = lines;
+    h->nheaders = n;
+    h->auth_redirects = cmdline_get(cl, "auth_redirects") != NULL;
+    if (n)
+        log_info("http: %u extra header%s from header= (values not shown)\n", n, n == 1 ? "" : "s");
+    return 0;
+}
+
 static int parse_opts(const struct cmdline *cl, struct install_opts *o)
 {
     uint64_t retries = 5, timeout = 30;
@@ -86,8 +114,8 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
         return log_err("error: verify=%s: want none or readback\n", s), -1;
     o->readback = s && !NP_STRFN(strcmp)(s, "readback");
     /* With a hash to check the result, a server without validators may be resumed too. */
-    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, o->have_sha };
-    return 0;
+    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, o->have_sha, NULL, 0, false };
+    return parse_headers(cl, &o->http);
 }
 
 /* disk=, or the only disk; refused when read-only. NULL with job.err set. */

@@ -58,6 +58,8 @@ static const struct cmdline_key known_keys[] = {
     { "ca", "NAME: a PEM file given as a boot module (its file name) whose certificates https trusts too" },
     { "ca_only", "trust only the ca= certificates, not the built-in Mozilla roots" },
     { "insecure", "https: do not check server certificates (warns on every connection)" },
+    { "header", "\"Name: value\": a request header for the image (tokens; repeatable; never printed)" },
+    { "auth_redirects", "send an Authorization header= to other servers a redirect leads to" },
     { "time", "UTC as 2025-05-20T12:00:00Z or @SECONDS: the time for certificate checks (default: the RTC)" },
 };
 

@@ -19,7 +19,8 @@
     X(NP_EOVERFLOW, "value too large") \
     X(NP_EBUSY,     "busy") \
     X(NP_ELOOP,     "loop detected") \
-    X(NP_EAFNOSUPPORT, "address family not supported")
+    X(NP_EAFNOSUPPORT, "address family not supported") \
+    X(NP_EPERM,     "not permitted")
 
 enum np_error {
     NP_OK = 0,

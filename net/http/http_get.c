@@ -7,6 +7,7 @@
 #include "kernel/string.h"
 #include "lwip/altcp.h"
 #include "lwip/altcp_tcp.h"
+#include "net/http/hdropt.h"
 #include "net/http/policy.h"
 #include "net/http/url.h"
 #include "net/lwip-port/net.h"
@@ -48,6 +49,10 @@ static struct {
     uint64_t taken;         /* body bytes handed to the sink, all connections */
     size_t skip;            /* releases owed to dead connections: they credit nobody */
     struct http_get_result *res;
+    const struct http_get_opts *o;
+    char origin[URL_HOST_MAX];      /* the first URL's server: Authorization header= stays there */
+    uint16_t origin_port;
+    bool origin_tls, elsewhere, told_withheld;
 } hg;
 
 void http_get_release(size_t len)
@@ -333,6 +338,24 @@ static const char *credentials(void)
     return url_basic_credentials(&hg.url, basic, sizeof(basic)) == 0 ? basic : NULL;
 }
 
+/* header= lines for this request: Authorization only to the first URL's server, unless auth_redirects. */
+static int send_extra_headers(void)
+{
+    for (unsigned i = 0; i < hg.o->nheaders; i++) {
+        const char *h = hg.o->headers[i];
+        if (hg.elsewhere && !hg.o->auth_redirects && hdropt_is(h, "Authorization")) {
+            if (!hg.told_withheld)
+                log_info("http: Authorization (header=) not sent to %s, another server than the URL's "
+                         "(auth_redirects sends it)\n", hg.url.host);
+            hg.told_withheld = true;
+            continue;
+        }
+        if (conn_write(h, NP_STRFN(strlen)(h)) || conn_write("\r\n", 2))
+            return -NP_EIO;
+    }
+    return 0;
+}
+
 static int send_request(void)
 {
     char host[URL_HOST_MAX + 8], range[64] = "";
@@ -343,7 +366,10 @@ static int send_request(void)
     if (hg.req_offset)      /* without a validator: a resume only a checksum can vouch for */
         np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n", (unsigned long long)hg.req_offset);
     bool if_range = hg.req_offset && hg.validator[0];
-    const char *basic = credentials();
+    bool own_auth = false;  /* an Authorization header= replaces the URL's Basic credentials */
+    for (unsigned i = 0; i < hg.o->nheaders; i++)
+        own_auth |= hdropt_is(hg.o->headers[i], "Authorization");
+    const char *basic = own_auth ? NULL : credentials();
     const char *const piece[] = {
         "GET ", url_path(&hg.url), " HTTP/1.1\r\nHost: ", host, "\r\n",
         basic ? "Authorization: Basic " : "", basic ? basic : "", basic ? "\r\n" : "",
@@ -354,9 +380,12 @@ static int send_request(void)
     http_resp_init(&hg.resp, on_body, NULL);
     hg.judged = hg.taking = false;
     hg.action = A_NONE;
-    for (size_t i = 0; i < sizeof(piece) / sizeof(piece[0]); i++)
+    size_t last = sizeof(piece) / sizeof(piece[0]) - 1;     /* the blank line ending the head */
+    for (size_t i = 0; i < last; i++)
         if (conn_write(piece[i], NP_STRFN(strlen)(piece[i])))
             return -NP_EIO;
+    if (send_extra_headers() || conn_write(piece[last], NP_STRFN(strlen)(piece[last])))
+        return -NP_EIO;
     return altcp_output(hg.pcb) == ERR_OK ? 0 : -NP_EIO;
 }
 
@@ -489,6 +518,7 @@ static bool follow_redirect(const struct http_get_opts *o, bool *reuse)
     if (NP_STRFN(strcmp)(hg.url.host, next.host) || hg.url.port != next.port || hg.url.tls != next.tls)
         *reuse = false;     /* another server: a new connection */
     hg.url = next;
+    hg.elsewhere = NP_STRFN(strcmp)(hg.origin, next.host) || hg.origin_port != next.port || hg.origin_tls != next.tls;
     if (*reuse)
         log_info("http: reusing the connection to %s (keep-alive)\n", hg.url.host);
     else
@@ -516,12 +546,16 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
     NP_STRFN(memset)(&hg, 0, sizeof(hg));
     NP_STRFN(memset)(res, 0, sizeof(*res));
     hg.sink = sink;
+    hg.o = o;
     hg.opts = o;
     hg.res = res;
     hg.total = HTTP_LEN_UNKNOWN;
     int perr = url_parse(url, &hg.url);
     if (perr)
         return result_fail(res, NP_EXIT_USAGE, url_strerror(perr));   /* never retried */
+    np_strlcpy(hg.origin, hg.url.host, sizeof(hg.origin));
+    hg.origin_port = hg.url.port;
+    hg.origin_tls = hg.url.tls;
     unsigned attempt = 0;
     bool reuse = false;
     for (;;) {

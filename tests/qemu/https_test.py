@@ -131,17 +131,31 @@ class TlsNginx:
 
 
 def case(size=4 * MIB, status="ok", server="good", url="https://10.0.2.2:{port}/img.raw", ca=True, cmdline="",
-         expect=(), forbid=(), qemu_extra=(), fault=None, dns=False, written=None, timeout=120):
+         expect=(), forbid=(), qemu_extra=(), fault=None, dns=False, written=None, timeout=120, requests=None):
     """server: a SERVERS key (nginx) or 'fault' (fault_server.py over TLS with the good certificate).
     written: True when the disk must hold the image (default: status ok)."""
     return dict(size=size, status=status, server=server, url=url, ca=ca, cmdline=cmdline, expect=expect,
                 forbid=forbid, qemu_extra=list(qemu_extra), fault=fault, dns=dns,
-                written=status == "ok" if written is None else written, timeout=timeout)
+                written=status == "ok" if written is None else written, timeout=timeout, requests=requests)
 
 
 RESUMED = r"tls: TLSv1\.2 \S+ with 10\.0\.2\.2, handshake \d+ ms, session resumed"
 NEW = r"tls: TLSv1\.2 TLS-ECDHE-\S+ with 10\.0\.2\.2, handshake \d+ ms, new session"
 NOT_WRITTEN = r"nothing written|result=error"
+TOKEN = "Bearer s3cr3t-t0ken"
+HEADERS = f'header="Authorization: {TOKEN}" header="X-Trace: 42"'
+
+
+def auth_seen(*want):
+    """The Authorization each request carried, in order (None: none)."""
+    def check(srv):
+        got = [r["authorization"] for r in srv.requests]
+        return [] if got == list(want) else [f"requests carried Authorization {got}, want {list(want)}"]
+    return check
+
+
+CROSS = dict(mode="redirect", location="http://10.0.2.2:{mirror}/img.raw", mirror=True)
+
 CASES = {
     # Installs over https.
     "plain": case(expect=(NEW, r"tls: trusting 1 certificate from ca=ca\.pem, and the built-in roots",
@@ -158,6 +172,20 @@ CASES = {
                                expect=(r"http: reusing the connection to 10\.0\.2\.2 \(keep-alive\)",)),
     "dns-name": case(url=f"https://{NAME}:{{port}}/img.raw", dns=True, cmdline="dns=10.0.2.2",
                      expect=(rf"tls: TLSv1\.2 \S+ with {re.escape(NAME)}, handshake",)),
+    # Tokens: header= reaches the server and never the console; Authorization stays with its server.
+    "header-token": case(server="fault", fault=dict(mode="normal"), cmdline=HEADERS, forbid=(r"s3cr3t",),
+                         expect=(r'cmdline: .*header="Authorization: \*\*\*" header="X-Trace: \*\*\*"',
+                                 r"http: 2 extra headers from header= \(values not shown\)"),
+                         requests=auth_seen(TOKEN)),
+    "header-cross-host": case(server="fault", fault=CROSS, url="https://10.0.2.2:{port}/old", cmdline=HEADERS,
+                              forbid=(r"s3cr3t",),
+                              expect=(r"http: Authorization \(header=\) not sent to 10\.0\.2\.2, another server",),
+                              requests=auth_seen(TOKEN, None)),
+    "header-auth-redirects": case(server="fault", fault=CROSS, url="https://10.0.2.2:{port}/old",
+                                  cmdline=HEADERS + " auth_redirects", forbid=(r"s3cr3t", r"not sent to"),
+                                  requests=auth_seen(TOKEN, TOKEN)),
+    "header-bad": case(status="usage", cmdline='header="Host: evil"',
+                       expect=(r"error: header= #1: netplant sets that field itself",)),
     # Trust.
     "unknown-issuer": case(status="cert", ca=False,
                            expect=(r"error: tls: certificate of 10\.0\.2\.2: unknown issuer \"CN=netplant test CA\" "
@@ -247,7 +275,10 @@ def run_case(args, c):
             fsrv.close()
         if dnssrv:
             dnssrv.close()
-    return res, check(c, res, img, disk), summary_note(res)
+    problems = check(c, res, img, disk)
+    if c["requests"]:
+        problems += c["requests"](fsrv)
+    return res, problems, summary_note(res)
 
 
 def summary_note(res):
