@@ -339,10 +339,18 @@ void kmain(uint32_t magic, uint32_t info)
     drivers_probe_all(&cmdline);
     list_disks();
     entropy_init();
-    apply_config();     /* before anything reads the job's keys: the file may hold any of them */
-    if (walltime_init(cmdline_get(&cmdline, "time")) == -NP_EINVAL)
+    /* Time and trust first: config= may be an https URL. */
+    const char *t0 = cmdline_get(&cmdline, "time");
+    if (walltime_init(t0) == -NP_EINVAL)
         np_finish(NP_EXIT_USAGE);
     configure_tls();
+    if (cmdline_get(&cmdline, "config")) {
+        apply_config();     /* before anything reads the job's keys: the file may hold any of them */
+        const char *t1 = cmdline_get(&cmdline, "time");
+        if (t1 && (!t0 || NP_STRFN(strcmp)(t0, t1)) && walltime_init(t1) == -NP_EINVAL)
+            np_finish(NP_EXIT_USAGE);
+        configure_tls();    /* the file's ca=/insecure, for the connections still to come */
+    }
     const char *dt = cmdline_get(&cmdline, "disktest");
     if (dt)
         np_finish(run_disktest(dt));

@@ -76,6 +76,16 @@ static struct {
 
 int tls_configure(const struct tls_trust *t)
 {
+    if (config) {
+        /* Trust was set up for an earlier connection (config= over https): it stays. */
+        if (t->insecure != trust.insecure || t->ca_only != trust.ca_only || t->ca_pem != trust.ca_pem)
+            log_warn("tls: ca=, ca_only and insecure from config= come too late: the file itself came "
+                     "over https; give them on the boot command line\n");
+        return 0;
+    }
+    if (t->insecure == trust.insecure && t->ca_only == trust.ca_only && t->ca_pem == trust.ca_pem &&
+        t->ca_len == trust.ca_len && (trust.ca_pem || trust.insecure))
+        return 0;   /* the same again after config=: said once already */
     trust = *t;
     if (t->ca_pem) {
         int n = pem_count_certs(t->ca_pem, t->ca_len);

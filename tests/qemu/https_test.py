@@ -131,12 +131,14 @@ class TlsNginx:
 
 
 def case(size=4 * MIB, status="ok", server="good", url="https://10.0.2.2:{port}/img.raw", ca=True, cmdline="",
-         expect=(), forbid=(), qemu_extra=(), fault=None, dns=False, written=None, timeout=120, requests=None):
+         expect=(), forbid=(), qemu_extra=(), fault=None, dns=False, written=None, timeout=120, requests=None,
+         config=False):
     """server: a SERVERS key (nginx) or 'fault' (fault_server.py over TLS with the good certificate).
     written: True when the disk must hold the image (default: status ok)."""
     return dict(size=size, status=status, server=server, url=url, ca=ca, cmdline=cmdline, expect=expect,
                 forbid=forbid, qemu_extra=list(qemu_extra), fault=fault, dns=dns,
-                written=status == "ok" if written is None else written, timeout=timeout, requests=requests)
+                written=status == "ok" if written is None else written, timeout=timeout, requests=requests,
+                config=config)
 
 
 RESUMED = r"tls: TLSv1\.2 \S+ with 10\.0\.2\.2, handshake \d+ ms, session resumed"
@@ -170,6 +172,8 @@ CASES = {
                                    expect=(NEW, r"http: 302 redirect to http://10\.0\.2\.2:\d+/img\.raw")),
     "redirect-keepalive": case(url="https://10.0.2.2:{port}/old",
                                expect=(r"http: reusing the connection to 10\.0\.2\.2 \(keep-alive\)",)),
+    "config-https": case(config=True, expect=(r"config: fetching https://10\.0\.2\.2:\d+/np\.cfg",
+                                              r"config: command line now .*url=https://", NEW)),
     "dns-name": case(url=f"https://{NAME}:{{port}}/img.raw", dns=True, cmdline="dns=10.0.2.2",
                      expect=(rf"tls: TLSv1\.2 \S+ with {re.escape(NAME)}, handshake",)),
     # Tokens: header= reaches the server and never the console; Authorization stays with its server.
@@ -262,7 +266,12 @@ def run_case(args, c):
                     f.write("this is not a certificate\n")
             ca_args = ["-initrd", module]     # QEMU passes the path: its base name is ca.pem
         url = c["url"].format(port=port)
-        cmdline = (f"qemu_exit=on url={url} sha256={img.sha}" + (" ca=ca.pem" if c["ca"] else "") +
+        job = f"url={url} sha256={img.sha}"
+        if c["config"]:     # the job comes in a config= file, itself fetched over https
+            with open(os.path.join(root, "np.cfg"), "w") as f:
+                f.write(job + "\n")
+            job = f"config=https://10.0.2.2:{srv.ports['good']}/np.cfg"
+        cmdline = (f"qemu_exit=on {job}" + (" ca=ca.pem" if c["ca"] else "") +
                    " " + c["cmdline"].format(now=int(time.time())))
         argv = qemu.base_args("q35", "160M") + [
             "-netdev", "user,id=n0", "-device", "virtio-net-pci,netdev=n0,disable-legacy=on",
