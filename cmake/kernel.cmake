@@ -24,6 +24,7 @@ add_subdirectory(net/lwip-port)
 add_subdirectory(net/http)
 add_subdirectory(crypto)
 add_subdirectory(compress)
+add_subdirectory(net/tls)
 add_subdirectory(install)
 
 set(NP_LDS ${CMAKE_SOURCE_DIR}/arch/x86_64/kernel.ld)
@@ -34,7 +35,7 @@ target_link_options(netplant.elf PRIVATE -T "${NP_LDS}" -Xlinker "-Map=${CMAKE_B
 # Whole-archive: the entry code and exception stubs are only reached from assembly.
 target_link_libraries(netplant.elf PRIVATE
   -Wl,--start-group np_install np_arch np_kernel np_probe np_pci np_virtio np_nvme np_e1000 np_ahci np_video
-  np_input np_lwip np_http np_crypto np_compress np_zlib np_zstd np_lzma np_bz2 -Wl,--end-group -lgcc)
+  np_input np_lwip np_http np_tls np_crypto np_compress np_zlib np_zstd np_lzma np_bz2 -Wl,--end-group -lgcc)
 
 # PVH variant: QEMU's -kernel prefers a Multiboot1 header over the PVH note, so a second
 # file with the Multiboot1 magic cleared lets microvm take the PVH path (and pass

@@ -1,13 +1,94 @@
 /*
- * mbedTLS configuration for netplant's host tests: SHA-256 and SHA-512 only, as an independent
- * implementation to compare nettle's paths against. No platform layer, no libc beyond memset.
+ * mbedTLS 2.28 configuration for netplant: SHA-256 for image checksums, and a TLS 1.2 client
+ * (ECDHE key exchange, AEAD suites only, X.509 chain checks) for https. Freestanding: no
+ * libc beyond the kernel's string functions, memory from a TLS-local arena
+ * (MEMORY_BUFFER_ALLOC over pages), time from the kernel's wall clock, entropy from
+ * kernel/entropy.h through the hardware-poll hook (crypto/tls_platform.c).
  */
 #ifndef NETPLANT_MBEDTLS_CONFIG_H
 #define NETPLANT_MBEDTLS_CONFIG_H
 
+/* Platform. */
+#define MBEDTLS_HAVE_ASM
+#define MBEDTLS_HAVE_TIME
+#define MBEDTLS_HAVE_TIME_DATE
+#define MBEDTLS_PLATFORM_C
+#define MBEDTLS_PLATFORM_MEMORY                 /* calloc/free set at run time: the arena */
+#define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS       /* no stdio, stdlib or time */
+#define MBEDTLS_PLATFORM_SNPRINTF_MACRO     np_snprintf
+#define MBEDTLS_PLATFORM_EXIT_MACRO         np_tls_exit     /* the arena found corruption: panic */
+#define MBEDTLS_PLATFORM_TIME_TYPE_MACRO    long long
+#define MBEDTLS_PLATFORM_TIME_MACRO         np_tls_time
+#define MBEDTLS_PLATFORM_GMTIME_R_ALT           /* np's calendar: crypto/tls_platform.c */
+#define MBEDTLS_MEMORY_BUFFER_ALLOC_C
+#define MBEDTLS_NO_PLATFORM_ENTROPY
+#define MBEDTLS_ENTROPY_HARDWARE_ALT            /* mbedtls_hardware_poll: kernel/entropy.h */
+
+/* Hashes, ciphers, AEAD. AES-NI and PCLMULQDQ are used when CPUID offers them. */
+#define MBEDTLS_SHA1_C                          /* to parse roots self-signed with SHA-1; never accepted in a chain */
 #define MBEDTLS_SHA256_C
-#define MBEDTLS_SHA512_C
-#define MBEDTLS_PLATFORM_NO_STD_FUNCTIONS  /* no stdio, stdlib or time: SHA-2 needs none */
+#define MBEDTLS_SHA512_C                        /* SHA-384 suites and signatures; the entropy pool */
+#define MBEDTLS_MD_C
+#define MBEDTLS_AES_C
+#define MBEDTLS_AESNI_C
+#define MBEDTLS_GCM_C
+#define MBEDTLS_CHACHA20_C
+#define MBEDTLS_POLY1305_C
+#define MBEDTLS_CHACHAPOLY_C
+#define MBEDTLS_CIPHER_C
+#define MBEDTLS_CTR_DRBG_C
+#define MBEDTLS_ENTROPY_C
+
+/* Public keys: RSA (PKCS#1 v1.5 and PSS) and ECDSA/ECDH on P-256, P-384, P-521, X25519. */
+#define MBEDTLS_BIGNUM_C
+#define MBEDTLS_RSA_C
+#define MBEDTLS_PKCS1_V15
+#define MBEDTLS_PKCS1_V21
+#define MBEDTLS_ECP_C
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
+#define MBEDTLS_ECP_DP_SECP384R1_ENABLED
+#define MBEDTLS_ECP_DP_SECP521R1_ENABLED
+#define MBEDTLS_ECP_DP_CURVE25519_ENABLED
+#define MBEDTLS_ECP_NIST_OPTIM
+#define MBEDTLS_ECDH_C
+#define MBEDTLS_ECDSA_C
+#define MBEDTLS_ASN1_PARSE_C
+#define MBEDTLS_ASN1_WRITE_C
+#define MBEDTLS_OID_C
+#define MBEDTLS_PK_C
+#define MBEDTLS_PK_PARSE_C
+
+/* Certificates: DER built in, PEM from ca= modules. */
+#define MBEDTLS_BASE64_C
+#define MBEDTLS_PEM_PARSE_C
+#define MBEDTLS_X509_USE_C
+#define MBEDTLS_X509_CRT_PARSE_C
+#define MBEDTLS_X509_RSASSA_PSS_SUPPORT
+#define MBEDTLS_X509_MAX_INTERMEDIATE_CA    8
+
+/* TLS 1.2 client: ECDHE only (forward secrecy), AEAD only, SNI, tickets for resumption. */
+#define MBEDTLS_SSL_TLS_C
+#define MBEDTLS_SSL_CLI_C
+#define MBEDTLS_SSL_PROTO_TLS1_2
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
+#define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
+#define MBEDTLS_SSL_SERVER_NAME_INDICATION
+#define MBEDTLS_SSL_SESSION_TICKETS
+#define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
+#define MBEDTLS_SSL_MAX_FRAGMENT_LENGTH
+#define MBEDTLS_SSL_IN_CONTENT_LEN          16384   /* a server may send full 16 KiB records */
+#define MBEDTLS_SSL_OUT_CONTENT_LEN         4096    /* we send a ClientHello and a request */
+#define MBEDTLS_SSL_CIPHERSUITES \
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, \
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, \
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+
+#ifdef NETPLANT_KERNEL
+#include <stddef.h>
+int np_snprintf(char *buf, size_t size, const char *fmt, ...);
+long long np_tls_time(long long *t);
+__attribute__((noreturn)) void np_tls_exit(int status);
+#endif
 
 #include "mbedtls/check_config.h"
 

@@ -4,12 +4,14 @@
 #include "kernel/acpi.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
+#include "kernel/entropy.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/kmem.h"
 #include "install/selftest.h"
 #include "kernel/string.h"
+#include "kernel/walltime.h"
 #include "drivers/pci/pci.h"
 #include "drivers/input/i8042.h"
 #include "drivers/probe/probe.h"
@@ -28,6 +30,7 @@
 #include "net/lwip-port/lwip_port.h"
 #include "net/lwip-port/net.h"
 #include "net/lwip-port/nettest.h"
+#include "net/tls/tls.h"
 
 #define QEMU_EXIT_PORT_DEFAULT 0xF4
 
@@ -66,6 +69,12 @@ static const struct cmdline_key known_keys[] = {
     { "format", "auto|raw|gzip|zstd|xz|bzip2: the image's format (default auto: by its magic bytes)" },
     { "menu", "on|off: the menu to choose an image and a disk (default: on a screen without url=)" },
     { "catalog", "URL of the menu's list of images (name=, url=, sha256=, size=, description= per line)" },
+    { "ca", "NAME: a PEM file given as a boot module (its file name) whose certificates https trusts too" },
+    { "ca_only", "trust only the ca= certificates, not the built-in Mozilla roots" },
+    { "insecure", "https: do not check server certificates (warns on every connection)" },
+    { "header", "\"Name: value\": a request header for the image (tokens; repeatable; never printed)" },
+    { "auth_redirects", "send an Authorization header= to other servers a redirect leads to" },
+    { "time", "UTC as 2025-05-20T12:00:00Z or @SECONDS: the time for certificate checks (default: the RTC)" },
 };
 
 void kmain(uint32_t magic, uint32_t info);
@@ -262,6 +271,10 @@ static void print_banner(void)
         log_info("net: the loader passed a DHCP ACK (%zu bytes)\n", boot_info.dhcp_ack_len);
     log_info("hash: sha256 %s, sha512 %s (%s assembly)\n", hash_impl_name(HASH_SHA256),
              hash_impl_name(HASH_SHA512), hash_lib_name());
+    const char *src;
+    unsigned roots = tls_builtin_roots(&src);
+    log_info("tls: %u built-in roots from %s; %u boot module%s\n", roots, src, boot_info.nmodules,
+             boot_info.nmodules == 1 ? "" : "s");
     log_info("clock: TSC %llu.%03llu MHz, from %s\n", (unsigned long long)(clock_tsc_hz() / 1000000),
              (unsigned long long)(clock_tsc_hz() / 1000 % 1000), clock_source());
     uint64_t us = clock_us();
@@ -337,6 +350,30 @@ static enum np_exit run_disktest(const char *range)
     return d ? disktest_run(d, off, len) : NP_EXIT_DISK;
 }
 
+/* ca=, ca_only, insecure: what https trusts. A ca= that names no module is a usage error. */
+static void configure_tls(void)
+{
+    struct tls_trust t = { .insecure = cmdline_get(&cmdline, "insecure") != NULL,
+                           .ca_only = cmdline_get(&cmdline, "ca_only") != NULL };
+    const char *ca = cmdline_get(&cmdline, "ca");
+    if (ca) {
+        const struct boot_module *m = bootinfo_module_find(&boot_info, ca);
+        if (!m) {
+            log_err("error: ca=%s: no boot module of that name (%u module%s given%s)\n", ca, boot_info.nmodules,
+                    boot_info.nmodules == 1 ? "" : "s", boot_info.modules_dropped ? ", some dropped" : "");
+            np_finish(NP_EXIT_USAGE);
+        }
+        t.ca_pem = phys_map(NULL, m->start, m->len);
+        t.ca_len = m->len;
+        t.ca_name = ca;
+    } else if (t.ca_only) {
+        log_err("error: ca_only without ca=: nothing would be trusted\n");
+        np_finish(NP_EXIT_USAGE);
+    }
+    if (tls_configure(&t))
+        np_finish(NP_EXIT_USAGE);
+}
+
 /* The result line for an ending no job reported: the status, with no figures. */
 static void result_plain(char *buf, size_t size, enum np_exit status)
 {
@@ -384,7 +421,19 @@ void kmain(uint32_t magic, uint32_t info)
     drivers_probe_all(&cmdline);
     pci_note_undriven();    /* after the drivers: what none of them claimed */
     list_disks();
-    apply_config();     /* before anything reads the job's keys: the file may hold any of them */
+    entropy_init();
+    /* Time and trust first: config= may be an https URL. */
+    const char *t0 = cmdline_get(&cmdline, "time");
+    if (walltime_init(t0) == -NP_EINVAL)
+        np_finish(NP_EXIT_USAGE);
+    configure_tls();
+    if (cmdline_get(&cmdline, "config")) {
+        apply_config();     /* before anything reads the job's keys: the file may hold any of them */
+        const char *t1 = cmdline_get(&cmdline, "time");
+        if (t1 && (!t0 || NP_STRFN(strcmp)(t0, t1)) && walltime_init(t1) == -NP_EINVAL)
+            np_finish(NP_EXIT_USAGE);
+        configure_tls();    /* the file's ca=/insecure, for the connections still to come */
+    }
     const char *dt = cmdline_get(&cmdline, "disktest");
     if (dt)
         np_finish(run_disktest(dt));

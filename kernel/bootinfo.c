@@ -11,6 +11,7 @@
 #define MB2_TAG_END         0
 #define MB2_TAG_CMDLINE     1
 #define MB2_TAG_LOADER      2
+#define MB2_TAG_MODULE      3
 #define MB2_TAG_MEMINFO     4
 #define MB2_TAG_MMAP        6
 #define MB2_TAG_FB          8
@@ -23,6 +24,7 @@
 
 #define MB1_F_MEM           (1u << 0)
 #define MB1_F_CMDLINE       (1u << 2)
+#define MB1_F_MODS          (1u << 3)
 #define MB1_F_MMAP          (1u << 6)
 #define MB1_F_LOADER        (1u << 9)
 #define MB1_F_FB            (1u << 12)
@@ -45,6 +47,21 @@ static void copy_str(char *dst, size_t cap, const char *src, size_t max, bool *t
     dst[k] = '\0';
     if (truncated)
         *truncated = k < n;
+}
+
+/* Records a module; one that is empty, wraps or lies above 4 GiB (not mapped at boot) is dropped. */
+static void module_add(struct boot_info *bi, uint64_t start, uint64_t end, const char *name, size_t name_max)
+{
+    if (bi->nmodules == BOOTINFO_MAX_MODULES || end <= start || end > (4ull << 30)) {
+        bi->modules_dropped = true;
+        return;
+    }
+    struct boot_module *m = &bi->modules[bi->nmodules++];
+    m->start = start;
+    m->len = end - start;
+    m->cmdline[0] = '\0';
+    if (name)
+        copy_str(m->cmdline, sizeof(m->cmdline), name, name_max, NULL);
 }
 
 static void bi_reset(struct boot_info *bi, enum boot_proto p)
@@ -118,6 +135,11 @@ static int mb2_tag(struct boot_info *bi, uint32_t type, const uint8_t *t, uint32
         return 0;
     case MB2_TAG_LOADER:
         copy_str(bi->loader, sizeof(bi->loader), (const char *)t + 8, size - 8, NULL);
+        return 0;
+    case MB2_TAG_MODULE:
+        if (size < 16)
+            return -NP_EBADMSG;
+        module_add(bi, rd32(t + 8), rd32(t + 12), (const char *)t + 16, size - 16);
         return 0;
     case MB2_TAG_MMAP:
         *have_mmap = true;
@@ -254,6 +276,24 @@ static int mb1_string(char *dst, size_t cap, uint32_t addr, phys_map_fn map, voi
     return 0;
 }
 
+/* Each module entry: start, end (exclusive), string address, reserved (0.6.96 3.3). */
+static int mb1_modules(struct boot_info *bi, uint32_t count, uint32_t addr, phys_map_fn map, void *ctx)
+{
+    if (count > 64)
+        return -NP_EBADMSG;     /* no loader passes that many; a garbage count is not followed */
+    const uint8_t *e = count ? map(ctx, addr, (size_t)count * 16) : NULL;
+    if (count && !e)
+        return -NP_EBADMSG;
+    for (uint32_t i = 0; i < count; i++) {
+        char name[BOOTINFO_MODNAME_MAX] = "";
+        uint32_t str = rd32(e + 16 * i + 8);
+        if (str && mb1_string(name, sizeof(name), str, map, ctx, NULL))
+            return -NP_EBADMSG;
+        module_add(bi, rd32(e + 16 * i), rd32(e + 16 * i + 4), name, sizeof(name));
+    }
+    return 0;
+}
+
 int bootinfo_parse_mb1(struct boot_info *bi, uint64_t info_addr, phys_map_fn map, void *ctx)
 {
     bi_reset(bi, BOOT_MB1);
@@ -273,6 +313,8 @@ int bootinfo_parse_mb1(struct boot_info *bi, uint64_t info_addr, phys_map_fn map
         mem_add(bi, 1 << 20, (uint64_t)rd32(mb + 8) << 10, MEM_USABLE);
         bi->mem_source = "multiboot1 mem_lower/upper";
     }
+    if (!err && (flags & MB1_F_MODS))
+        err = mb1_modules(bi, rd32(mb + 20), rd32(mb + 24), map, ctx);
     if (!err && (flags & MB1_F_FB)) {
         bi->have_fb = true;
         bi->fb = (struct boot_fb){ .addr = rd64(mb + 88), .pitch = rd32(mb + 96), .width = rd32(mb + 100),
@@ -284,6 +326,24 @@ int bootinfo_parse_mb1(struct boot_info *bi, uint64_t info_addr, phys_map_fn map
         return err;
     bi->nmem = memmap_normalize(bi->mem, bi->nmem, BOOTINFO_MAX_RANGES);
     return bi->nmem ? 0 : -NP_ENOENT;
+}
+
+/* hvm_modlist_entry: paddr, size, cmdline_paddr, reserved (Xen's arch-x86/hvm/start_info.h). */
+static int pvh_modules(struct boot_info *bi, uint32_t count, uint64_t list, phys_map_fn map, void *ctx)
+{
+    if (count > 64)
+        return -NP_EBADMSG;
+    const uint8_t *e = count ? map(ctx, list, (size_t)count * 32) : NULL;
+    if (count && !e)
+        return -NP_EBADMSG;
+    for (uint32_t i = 0; i < count; i++) {
+        char name[BOOTINFO_MODNAME_MAX] = "";
+        uint64_t base = rd64(e + 32 * i), size = rd64(e + 32 * i + 8), str = rd64(e + 32 * i + 16);
+        if (str && str <= UINT32_MAX && mb1_string(name, sizeof(name), (uint32_t)str, map, ctx, NULL))
+            return -NP_EBADMSG;
+        module_add(bi, base, base + size < base ? 0 : base + size, name, sizeof(name));
+    }
+    return 0;
 }
 
 int bootinfo_parse_pvh(struct boot_info *bi, uint64_t info_addr, phys_map_fn map, void *ctx)
@@ -311,6 +371,9 @@ int bootinfo_parse_pvh(struct boot_info *bi, uint64_t info_addr, phys_map_fn map
     for (uint32_t i = 0; i < n; i++)
         mem_add(bi, rd64(e + 24 * i), rd64(e + 24 * i + 8), rd32(e + 24 * i + 16));
     bi->mem_source = "pvh memmap";
+    int err = pvh_modules(bi, rd32(si + 12), rd64(si + 16), map, ctx);
+    if (err)
+        return err;
     bi->nmem = memmap_normalize(bi->mem, bi->nmem, BOOTINFO_MAX_RANGES);
     return bi->nmem ? 0 : -NP_ENOENT;
 }
@@ -336,6 +399,45 @@ int bootinfo_parse(struct boot_info *bi, uint32_t magic, uint64_t info, phys_map
         bi_reset(bi, BOOT_NONE);
         return -NP_ENOTSUP;
     }
+}
+
+/* Whether any blank-separated word of s has the base name (after its last '/') name[0..n). */
+static bool has_word_named(const char *s, const char *name, size_t n)
+{
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        const char *base = s;
+        for (; *s && *s != ' '; s++)
+            if (*s == '/')
+                base = s + 1;
+        if ((size_t)(s - base) == n && n && !NP_STRFN(memcmp)(base, name, n))
+            return true;
+    }
+    return false;
+}
+
+static bool blank(const char *s)
+{
+    while (*s == ' ')
+        s++;
+    return !*s;
+}
+
+const struct boot_module *bootinfo_module_find(const struct boot_info *bi, const char *name)
+{
+    const struct boot_module *hit = NULL;
+    size_t want = NP_STRFN(strlen)(name);
+    if (bi->nmodules == 1 && blank(bi->modules[0].cmdline))
+        return &bi->modules[0];    /* PVH and a bare -initrd pass no name */
+    for (unsigned i = 0; i < bi->nmodules; i++) {
+        if (!has_word_named(bi->modules[i].cmdline, name, want))
+            continue;
+        if (hit)
+            return NULL;    /* two modules of that name: which one is meant is a guess */
+        hit = &bi->modules[i];
+    }
+    return hit;
 }
 
 const char *bootinfo_proto_name(enum boot_proto p)

@@ -33,6 +33,8 @@ struct mem_range {
 #define BOOTINFO_MAX_RANGES  256
 #define BOOTINFO_CMDLINE_MAX (128 * 1024)     /* as CMDLINE_MAX_LEN: what a loader may pass */
 #define BOOTINFO_DHCP_MAX    1500
+#define BOOTINFO_MAX_MODULES 8
+#define BOOTINFO_MODNAME_MAX 128
 
 struct boot_fb {
     uint64_t addr;
@@ -40,6 +42,12 @@ struct boot_fb {
     uint8_t bpp, type;      /* type: 0 indexed, 1 RGB, 2 EGA text */
     /* type 1: each channel's lowest bit and width in bits (Multiboot2 section 3.6.12) */
     uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
+/* A file the loader put in memory beside the kernel (GRUB module2, iPXE module, QEMU -initrd). */
+struct boot_module {
+    uint64_t start, len;                /* physical; left where the loader put it (kmem keeps it) */
+    char cmdline[BOOTINFO_MODNAME_MAX]; /* the loader's string: usually the file name, then words */
 };
 
 struct boot_info {
@@ -60,7 +68,18 @@ struct boot_info {
     bool efi_bs_active;     /* the loader did not exit EFI boot services */
     uint8_t dhcp_ack[BOOTINFO_DHCP_MAX];    /* Multiboot2 network tag (UEFI PXE boot) */
     size_t dhcp_ack_len;
+    struct boot_module modules[BOOTINFO_MAX_MODULES];
+    unsigned nmodules;
+    bool modules_dropped;   /* more modules than fit, or one with a bad address */
 };
+
+/*
+ * The module a name means: the one with a word of that base name in its command line
+ * ("/boot/ca.pem" and "x ca.pem" are both "ca.pem": loaders differ in whether they pass the
+ * file's own path), or the only module when it has no name at all. NULL when none or more
+ * than one match.
+ */
+const struct boot_module *bootinfo_module_find(const struct boot_info *bi, const char *name);
 
 /*
  * Multiboot1 and PVH pass physical addresses; the parser reaches them through this callback,

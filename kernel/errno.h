@@ -20,7 +20,8 @@
     X(NP_EBUSY,     "busy") \
     X(NP_ELOOP,     "loop detected") \
     X(NP_EAFNOSUPPORT, "address family not supported") \
-    X(NP_EHOSTUNREACH, "no route to host")
+    X(NP_EHOSTUNREACH, "no route to host") \
+    X(NP_EPERM,     "not permitted")
 
 enum np_error {
     NP_OK = 0,

@@ -28,7 +28,9 @@
     X(NP_EXIT_SHORT,    15, "short") \
     X(NP_EXIT_NOROUTE,  16, "noroute") \
     X(NP_EXIT_FORMAT,   17, "format") \
-    X(NP_EXIT_CANCELLED, 18, "cancelled")
+    X(NP_EXIT_CANCELLED, 18, "cancelled") \
+    X(NP_EXIT_CERT,     19, "cert") \
+    X(NP_EXIT_TLS,      20, "tls")
 
 enum np_exit {
 #define NP_EXIT_ENUM(name, value, text) name = value,

@@ -18,12 +18,15 @@ int kmem_init(const struct boot_info *bi)
     /*
      * Keep out: the low 1 MiB (real-mode IVT, BDA, EBDA, option ROMs, and where loaders put
      * their boot data) and the kernel image itself. The boot data above 1 MiB was copied
-     * into boot_info before this runs.
+     * into boot_info before this runs; modules are not copied and are kept out too.
      */
     int err = pmm_reserve(&kernel_pmm, 0, 1 << 20);
     if (!err)
         err = pmm_reserve(&kernel_pmm, (uint64_t)(uintptr_t)_kernel_start,
                           (uint64_t)(uintptr_t)(_end - _kernel_start));
+    /* Modules stay where the loader put them: they are read later (ca=). */
+    for (unsigned i = 0; !err && i < bi->nmodules; i++)
+        err = pmm_reserve(&kernel_pmm, bi->modules[i].start, bi->modules[i].len);
     return err;
 }
 

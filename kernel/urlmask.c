@@ -51,9 +51,46 @@ size_t urlmask_copy(char *out, size_t cap, const char *in)
     return c.len;
 }
 
+/* A word boundary before p: the start, a blank or a quote. */
+static bool word_start(const char *in, const char *p)
+{
+    return p == in || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '"';
+}
+
+size_t headermask_copy(char *out, size_t cap, const char *in)
+{
+    struct copy c = { out, cap, 0 };
+    const char *s = in;
+    for (const char *h = in; (h = NP_STRFN(strstr)(h, "header=")) != NULL;) {
+        if (!word_start(in, h)) {
+            h += 7;
+            continue;
+        }
+        const char *v = h + 7;
+        bool quoted = *v == '"';
+        const char *end = v + quoted;
+        while (*end && (quoted ? *end != '"' : *end != ' ' && *end != '\t'))
+            end++;
+        const char *colon = v;
+        while (colon < end && *colon != ':')
+            colon++;
+        if (colon < end) {      /* keep "Name:", hide the value */
+            put(&c, s, (size_t)(colon + 1 - s));
+            put(&c, " ***", 4);
+            s = end;
+        }
+        h = end;
+    }
+    put(&c, s, NP_STRFN(strlen)(s));
+    if (cap)
+        out[c.len < cap ? c.len : cap - 1] = '\0';
+    return c.len;
+}
+
 const char *urlmask_str(const char *in)
 {
-    static char buf[URLMASK_CAP(CMDLINE_MAX_LEN)];
+    static char buf[URLMASK_CAP(CMDLINE_MAX_LEN)], buf2[URLMASK_CAP(CMDLINE_MAX_LEN)];
     urlmask_copy(buf, sizeof(buf), in);
-    return buf;
+    headermask_copy(buf2, sizeof(buf2), buf);
+    return buf2;
 }

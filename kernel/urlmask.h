@@ -1,5 +1,5 @@
 /*
- * Secrets out of console lines: the password of every URL's userinfo
+ * Secrets out of console lines: the value of every header= word, and the password of every URL's userinfo
  * ("scheme://user:password@", or scheme-relative "//user:password@") becomes "***", so
  * "user:***@" is all a console shows. Pure string functions, for the kernel's command-line
  * echo, the config and install lines alike.
@@ -22,8 +22,14 @@
 size_t urlmask_copy(char *out, size_t cap, const char *in);
 
 /*
- * The masked copy of in (at most 2 x 128 KiB, the command line's bound) in a buffer of its
- * own, valid until the next call: for one console line at a time.
+ * Copies in to out with the value of every header= word hidden: header="Authorization: Bearer
+ * x" shows as header="Authorization: ***" (tokens are secrets too). snprintf rules, as above.
+ */
+size_t headermask_copy(char *out, size_t cap, const char *in);
+
+/*
+ * The masked copy of in, passwords and header= values (at most 2 x 128 KiB, the command
+ * line's bound) in a buffer of its own, valid until the next call: one console line at a time.
  */
 const char *urlmask_str(const char *in);
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "kernel/acpi.h"
+#include "kernel/walltime.h"
 
 /* 16550 UART (serial.c). */
 void serial_init(void);
@@ -35,6 +36,22 @@ void power_off(void);
 void power_reboot(void);
 __attribute__((noreturn)) void power_halt(void);
 void power_qemu_exit(uint16_t port, uint8_t status);
+
+/* The CMOS real-time clock (rtc.c): two equal reads between updates, or an error. */
+int rtc_read(struct rtc_raw *r);
+
+/*
+ * The CPU's random number instructions (random.c). RDSEED gives conditioned entropy (full
+ * entropy per bit); RDRAND the output of a DRBG the CPU reseeds itself, so it is credited
+ * less. Each fills words and returns how many it got (both may fail transiently).
+ */
+enum cpu_rng { CPU_RNG_NONE, CPU_RNG_RDRAND, CPU_RNG_RDSEED };
+enum cpu_rng cpu_rng_best(void);
+unsigned cpu_rng_fill(enum cpu_rng kind, uint64_t *words, unsigned n);
+
+/* Turns on SSE (CR4.OSFXSR, OSXMMEXCPT; CR0.EM off, MP on) for code that asks for it: AES-NI. */
+void cpu_sse_enable(void);
+bool cpu_has_aesni(void);
 
 /* Linker-script symbols. */
 extern char _kernel_start[], _edata[], _end[];

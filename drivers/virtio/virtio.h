@@ -36,6 +36,7 @@
 
 #define VIRTIO_ID_NET               1
 #define VIRTIO_ID_BLOCK             2
+#define VIRTIO_ID_RNG               4
 
 #define VIRTIO_RESET_TIMEOUT_US     1000000
 

@@ -8,6 +8,7 @@
 #include "drivers/virtio/virtio_net.h"
 #include "drivers/virtio/virtio_pci.h"
 #include "drivers/virtio/virtio_pci_regs.h"
+#include "drivers/virtio/virtio_rng.h"
 #include "drivers/virtio/virtqueue.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
@@ -47,7 +48,7 @@ uint64_t virtio_now_us(void)
 
 #define VIRTIO_ID_SCSI 8
 
-/* The device types a disk or network stage cares about: driven, or named when not. */
+/* The device types netplant drives, or names when a disk or network stage asks about them. */
 static const struct virtio_type {
     uint16_t id;
     const char *name;
@@ -58,6 +59,7 @@ static const struct virtio_type {
     { VIRTIO_ID_NET, "network", DEV_NIC, "a virtio network device", virtio_net_attach },
     { VIRTIO_ID_BLOCK, "block", DEV_DISK, "a virtio block device", virtio_blk_attach },
     { VIRTIO_ID_SCSI, "SCSI host", DEV_DISK, "a virtio SCSI host", NULL },
+    { VIRTIO_ID_RNG, "entropy", DEV_KINDS, "a virtio entropy device", virtio_rng_attach },  /* no disk, no NIC */
 };
 
 static const struct virtio_type *virtio_type(uint16_t id)
@@ -72,7 +74,7 @@ static const struct virtio_type *virtio_type(uint16_t id)
 static void virtio_note_undriven(const char *location, uint16_t id, const char *failed)
 {
     const struct virtio_type *t = virtio_type(id);
-    if (t)
+    if (t && t->kind < DEV_KINDS)
         undriven_add(t->kind, location, t->what, failed);
 }
 

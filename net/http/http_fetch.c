@@ -45,7 +45,7 @@ enum np_exit http_fetch(const char *url, char *buf, size_t cap, size_t *len)
 {
     static const struct http_sink sink = { fetch_begin, fetch_data, fetch_pump, NULL };
     /* No hash protects a config file: one without validators is fetched again from byte 0. */
-    const struct http_get_opts o = { FETCH_RETRIES, FETCH_IDLE_MS, 8, false };
+    const struct http_get_opts o = { FETCH_RETRIES, FETCH_IDLE_MS, 8, false, NULL, 0, false };
     struct http_get_result res;
     f.buf = buf;
     f.cap = cap;

@@ -7,9 +7,11 @@
 #include "kernel/string.h"
 #include "lwip/altcp.h"
 #include "lwip/altcp_tcp.h"
+#include "net/http/hdropt.h"
 #include "net/http/policy.h"
 #include "net/http/url.h"
 #include "net/lwip-port/net.h"
+#include "net/tls/tls.h"
 
 #define USER_AGENT      "netplant/" NETPLANT_VERSION
 #define RESOLVE_MS      10000
@@ -42,10 +44,15 @@ static struct {
     enum action action;
     enum np_exit fail_status;
     const char *why;
+    char tls_why[320];      /* a TLS failure's line: hg.why points here */
     size_t unreleased;      /* body bytes of this connection TCP has not been told about */
     uint64_t taken;         /* body bytes handed to the sink, all connections */
     size_t skip;            /* releases owed to dead connections: they credit nobody */
     struct http_get_result *res;
+    const struct http_get_opts *o;
+    char origin[URL_HOST_MAX];      /* the first URL's server: Authorization header= stays there */
+    uint16_t origin_port;
+    bool origin_tls, elsewhere, told_withheld;
 } hg;
 
 void http_get_release(size_t len)
@@ -194,6 +201,8 @@ static err_t on_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err
 static void on_err(void *arg, err_t err)
 {
     (void)arg;
+    if (hg.url.tls && !hg.connected)
+        tls_note_error(hg.pcb);     /* still alive here: lwIP frees it after this returns */
     hg.pcb = NULL;      /* lwIP freed it */
     hg.err = err;
     hg.broken = true;
@@ -202,9 +211,10 @@ static void on_err(void *arg, err_t err)
 static err_t on_connected(void *arg, struct altcp_pcb *pcb, err_t err)
 {
     (void)arg;
-    (void)pcb;
     hg.connected = err == ERR_OK;
     hg.last_rx_ms = clock_ms();
+    if (hg.connected && hg.url.tls)
+        tls_connected(pcb);         /* for TLS, "connected" means the handshake is done */
     return ERR_OK;
 }
 
@@ -248,7 +258,16 @@ static int conn_open(const struct http_get_opts *o)
         return -NP_EHOSTUNREACH;
     }
     hg.broken = hg.remote_closed = hg.connected = false;
-    hg.pcb = altcp_new(NULL);
+    if (hg.url.tls) {
+        enum np_exit st;
+        hg.pcb = tls_open(hg.url.host, hg.url.port, &st, hg.tls_why, sizeof(hg.tls_why));
+        if (!hg.pcb && st != NP_EXIT_OK) {
+            fail(st, hg.tls_why);   /* no clock, no entropy, a bad ca=: no retry mends that */
+            return -NP_EPROTO;
+        }
+    } else {
+        hg.pcb = altcp_new(NULL);
+    }
     if (!hg.pcb)
         return -NP_ENOMEM;
     altcp_recv(hg.pcb, on_recv);
@@ -266,9 +285,19 @@ static int conn_open(const struct http_get_opts *o)
             return -NP_EIO;
         }
     }
+    if (!hg.connected && hg.url.tls) {
+        /* A certificate that fails or a server that refuses the handshake: not worth a retry. */
+        enum np_exit st = tls_failure(hg.tls_why, sizeof(hg.tls_why));
+        if (st != NP_EXIT_OK) {
+            conn_close();
+            fail(st, hg.tls_why);
+            return -NP_EPROTO;
+        }
+    }
     if (!hg.connected) {
         log_warn("http: cannot connect to %s:%u: %s\n", hg.url.host, hg.url.port,
-                 hg.broken ? "refused or reset" : "timed out");
+                 hg.broken ? (hg.url.tls ? "refused, reset or the TLS handshake broke" : "refused or reset")
+                           : "timed out");
         conn_close();
         return -NP_ETIMEDOUT;
     }
@@ -312,17 +341,38 @@ static const char *credentials(void)
     return url_basic_credentials(&hg.url, basic, sizeof(basic)) == 0 ? basic : NULL;
 }
 
+/* header= lines for this request: Authorization only to the first URL's server, unless auth_redirects. */
+static int send_extra_headers(void)
+{
+    for (unsigned i = 0; i < hg.o->nheaders; i++) {
+        const char *h = hg.o->headers[i];
+        if (hg.elsewhere && !hg.o->auth_redirects && hdropt_is(h, "Authorization")) {
+            if (!hg.told_withheld)
+                log_info("http: Authorization (header=) not sent to %s, another server than the URL's "
+                         "(auth_redirects sends it)\n", hg.url.host);
+            hg.told_withheld = true;
+            continue;
+        }
+        if (conn_write(h, NP_STRFN(strlen)(h)) || conn_write("\r\n", 2))
+            return -NP_EIO;
+    }
+    return 0;
+}
+
 static int send_request(void)
 {
     char host[URL_HOST_MAX + 8], range[64] = "";
-    if (hg.url.port != 80)
+    if (!url_default_port(&hg.url))
         np_snprintf(host, sizeof(host), "%s:%u", hg.url.host, hg.url.port);
     else
         np_strlcpy(host, hg.url.host, sizeof(host));
     if (hg.req_offset)      /* without a validator: a resume only a checksum can vouch for */
         np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n", (unsigned long long)hg.req_offset);
     bool if_range = hg.req_offset && hg.validator[0];
-    const char *basic = credentials();
+    bool own_auth = false;  /* an Authorization header= replaces the URL's Basic credentials */
+    for (unsigned i = 0; i < hg.o->nheaders; i++)
+        own_auth |= hdropt_is(hg.o->headers[i], "Authorization");
+    const char *basic = own_auth ? NULL : credentials();
     const char *const piece[] = {
         "GET ", url_path(&hg.url), " HTTP/1.1\r\nHost: ", host, "\r\n",
         basic ? "Authorization: Basic " : "", basic ? basic : "", basic ? "\r\n" : "",
@@ -333,9 +383,12 @@ static int send_request(void)
     http_resp_init(&hg.resp, on_body, NULL);
     hg.judged = hg.taking = false;
     hg.action = A_NONE;
-    for (size_t i = 0; i < sizeof(piece) / sizeof(piece[0]); i++)
+    size_t last = sizeof(piece) / sizeof(piece[0]) - 1;     /* the blank line ending the head */
+    for (size_t i = 0; i < last; i++)
         if (conn_write(piece[i], NP_STRFN(strlen)(piece[i])))
             return -NP_EIO;
+    if (send_extra_headers() || conn_write(piece[last], NP_STRFN(strlen)(piece[last])))
+        return -NP_EIO;
     return altcp_output(hg.pcb) == ERR_OK ? 0 : -NP_EIO;
 }
 
@@ -438,7 +491,7 @@ static bool stale_connection(bool reused, int err)
 /* "http://user:***@host:port/path": a URL for the console, its password masked. */
 static void log_url(const char *what, const struct url *u)
 {
-    log_info("http: %s http://%.*s%s%s%s:%u%s\n", what, (int)u->user_len, u->text,
+    log_info("http: %s %s://%.*s%s%s%s:%u%s\n", what, u->tls ? "https" : "http", (int)u->user_len, u->text,
              url_has_password(u) ? ":***" : "", u->userinfo_len ? "@" : "", u->host, u->port, url_path(u));
 }
 
@@ -465,9 +518,10 @@ static bool follow_redirect(const struct http_get_opts *o, bool *reuse)
     if (hg.url.userinfo_len && !next.userinfo_len)
         log_info("http: the credentials stay with %s:%u, not sent to %s:%u\n", hg.url.host, hg.url.port,
                  next.host, next.port);
-    if (NP_STRFN(strcmp)(hg.url.host, next.host) || hg.url.port != next.port)
+    if (NP_STRFN(strcmp)(hg.url.host, next.host) || hg.url.port != next.port || hg.url.tls != next.tls)
         *reuse = false;     /* another server: a new connection */
     hg.url = next;
+    hg.elsewhere = NP_STRFN(strcmp)(hg.origin, next.host) || hg.origin_port != next.port || hg.origin_tls != next.tls;
     if (*reuse)
         log_info("http: reusing the connection to %s (keep-alive)\n", hg.url.host);
     else
@@ -478,7 +532,7 @@ static bool follow_redirect(const struct http_get_opts *o, bool *reuse)
 static void result_fail(struct http_get_result *res, enum np_exit status, const char *what)
 {
     res->status = status;
-    log_err("error: http: %s\n", what);
+    log_err("error: %s: %s\n", status == NP_EXIT_CERT || status == NP_EXIT_TLS ? "tls" : "http", what);
 }
 
 /* After the last attempt: the status and the message name how far it got. */
@@ -495,12 +549,16 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
     NP_STRFN(memset)(&hg, 0, sizeof(hg));
     NP_STRFN(memset)(res, 0, sizeof(*res));
     hg.sink = sink;
+    hg.o = o;
     hg.opts = o;
     hg.res = res;
     hg.total = HTTP_LEN_UNKNOWN;
     int perr = url_parse(url, &hg.url);
     if (perr)
         return result_fail(res, NP_EXIT_USAGE, url_strerror(perr));   /* never retried */
+    np_strlcpy(hg.origin, hg.url.host, sizeof(hg.origin));
+    hg.origin_port = hg.url.port;
+    hg.origin_tls = hg.url.tls;
     unsigned attempt = 0;
     bool reuse = false;
     for (;;) {
@@ -513,6 +571,8 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             res->status = hg.fail_status;   /* conn_open's error line named the cause */
             return;
         }
+        if (err == -NP_EPROTO && hg.action == A_FAIL)
+            return result_fail(res, hg.fail_status, hg.why);    /* TLS: the line says why */
         if (!err && (err = send_request()) != 0)
             conn_close();
         if (!err)

@@ -33,6 +33,11 @@ struct http_get_opts {
      * resumed anyway (Range without If-Range). Otherwise such a download starts over.
      */
     bool resume_unvalidated;
+    /* header=: "Name: value" lines sent with every request (checked by hdropt_check); never logged. */
+    const char *const *headers;
+    unsigned nheaders;
+    /* Send an Authorization header= to other hosts a redirect leads to (curl drops it). */
+    bool auth_redirects;
 };
 
 struct http_get_result {

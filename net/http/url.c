@@ -118,7 +118,7 @@ static size_t without_fragment(const char *s)
     return frag ? (size_t)(frag - s) : NP_STRFN(strlen)(s);
 }
 
-/* Parses what follows "http://": [userinfo@]host[:port][path][?query][#fragment]. */
+/* Parses what follows "http://" or "https://" (u->tls set): [userinfo@]host[:port][path][?query][#fragment]. */
 static int parse_authority_path(const char *a, struct url *u)
 {
     const char *end = a;
@@ -138,7 +138,7 @@ static int parse_authority_path(const char *a, struct url *u)
     if (*h == '[')
         return -NP_EAFNOSUPPORT;
     const char *colon = NP_STRFN(memchr)(h, ':', (size_t)(end - h));
-    u->port = 80;
+    u->port = u->tls ? 443 : 80;
     if (colon && port_parse(colon + 1, end, &u->port))
         return -NP_EINVAL;
     size_t hlen = (size_t)((colon ? colon : end) - h);
@@ -152,11 +152,13 @@ static int parse_authority_path(const char *a, struct url *u)
 
 int url_parse(const char *s, struct url *u)
 {
-    if (!s || !has_prefix_ci(s, "http://"))
+    bool tls = s && has_prefix_ci(s, "https://");
+    if (!s || (!tls && !has_prefix_ci(s, "http://")))
         return s && NP_STRFN(strstr)(s, "://") ? -NP_ENOTSUP : -NP_EINVAL;
     if (NP_STRFN(strnlen)(s, URL_MAX + 1) > URL_MAX)
         return -NP_EOVERFLOW;
-    return parse_authority_path(s + 7, u);
+    u->tls = tls;
+    return parse_authority_path(s + (tls ? 8 : 7), u);
 }
 
 /* RFC 3986 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), then ':'. */
@@ -174,8 +176,11 @@ static bool has_scheme(const char *s)
 /* A Location naming a server: base's credentials go along only to base's own server. */
 static int resolve_server(const struct url *base, const char *loc, struct url *out)
 {
+    if (loc[0] == '/')
+        out->tls = base->tls;   /* scheme-relative: the base's scheme */
     int err = loc[0] == '/' ? parse_authority_path(loc + 2, out) : url_parse(loc, out);
-    if (err || out->userinfo_len || !host_eq(out->host, base->host) || out->port != base->port)
+    if (err || out->userinfo_len || !host_eq(out->host, base->host) || out->port != base->port ||
+        out->tls != base->tls)
         return err;
     size_t ui = base->userinfo_len, n = NP_STRFN(strlen)(url_path(out));
     if (ui + 1 + n + 1 > sizeof(out->text))
@@ -197,6 +202,7 @@ int url_resolve(const struct url *base, const char *loc, struct url *out)
     if (has_scheme(loc) || (loc[0] == '/' && loc[1] == '/'))
         return resolve_server(base, loc, out);
     /* A path: same server, same credentials. */
+    out->tls = base->tls;
     NP_STRFN(memcpy)(out->host, base->host, sizeof(out->host));
     out->port = base->port;
     const char *bpath = url_path(base);
@@ -214,7 +220,7 @@ int url_resolve(const struct url *base, const char *loc, struct url *out)
 const char *url_strerror(int err)
 {
     switch (err) {
-    case -NP_ENOTSUP: return "only http:// URLs are supported";
+    case -NP_ENOTSUP: return "only http:// and https:// URLs are supported";
     case -NP_EAFNOSUPPORT: return "IPv6 is not supported";
     case -NP_EOVERFLOW: return "the URL is longer than 65536 bytes";
     default: return "the URL is malformed";
@@ -254,4 +260,9 @@ int url_basic_credentials(const struct url *u, char *out, size_t cap)
         return -NP_EOVERFLOW;
     out[o] = '\0';
     return 0;
+}
+
+bool url_default_port(const struct url *u)
+{
+    return u->port == (u->tls ? 443 : 80);
 }

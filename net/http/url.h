@@ -1,5 +1,5 @@
 /*
- * http:// URLs (RFC 3986 3): parsing, resolving a redirect's Location against the request's
+ * http:// and https:// URLs (RFC 3986 3): parsing, resolving a redirect's Location against the request's
  * URL (RFC 3986 5.2, simply), and the userinfo as Basic credentials (RFC 7617).
  *
  * Limits: a URL may be URL_MAX bytes long (64 KiB: eight times the 8 KiB request line nginx
@@ -19,6 +19,7 @@
 #define URL_BASIC_MAX (4 * ((URL_MAX + 2) / 3) + 1)
 
 struct url {
+    bool tls;                   /* https: */
     char host[URL_HOST_MAX];
     uint16_t port;
     size_t userinfo_len;        /* bytes of userinfo at the start of text; 0: no credentials */
@@ -33,7 +34,7 @@ static inline const char *url_path(const struct url *u) { return u->text + u->pa
 static inline bool url_has_password(const struct url *u) { return u->userinfo_len > u->user_len; }
 
 /*
- * Parses an http:// URL. -NP_ENOTSUP for another scheme (https comes later),
+ * Parses an http:// or https:// URL (port 80 or 443 by default). -NP_ENOTSUP for another scheme,
  * -NP_EAFNOSUPPORT for an IPv6 literal host, -NP_EOVERFLOW past URL_MAX, -NP_EINVAL for
  * anything malformed (a bad port, spaces or control characters, bad percent-encoding or
  * control characters in the userinfo).
@@ -48,6 +49,8 @@ int url_parse(const char *s, struct url *u);
  * url_parse.
  */
 int url_resolve(const struct url *base, const char *location, struct url *out);
+/* The port is the scheme's default (80 for http, 443 for https): Host and logs leave it out. */
+bool url_default_port(const struct url *u);
 
 /* The one-line reason for a url_parse/url_resolve error. */
 const char *url_strerror(int err);

@@ -9,12 +9,13 @@
  *  - path: starts with '/', at most URL_MAX bytes, printable ASCII without spaces, no
  *    fragment ('#': never sent);
  *  - userinfo: printable, no / ? #, the user without ':'; its Basic credentials encode;
- *  - url_parse accepted only "http://" (any case) followed by the authority;
- *  - "http://USERINFO@HOST:PORT" + PATH parses back to the same URL, and masks to
- *    "http://USER:***@HOST:PORT" + PATH when there is a password;
- *  - a Location that is a path ("/x", not "//x") keeps the base's host, port and userinfo;
- *  - credentials never go to another server: userinfo on a result whose host or port differs
- *    from the base's came with the Location itself.
+ *  - url_parse accepted only "http://" or "https://" (any case; tls says which) followed by
+ *    the authority;
+ *  - "SCHEME://USERINFO@HOST:PORT" + PATH parses back to the same URL, and masks to
+ *    "SCHEME://USER:***@HOST:PORT" + PATH when there is a password;
+ *  - a Location that is a path ("/x", not "//x") keeps the base's scheme, host, port and userinfo;
+ *  - credentials never go to another server: userinfo on a result whose scheme, host or port
+ *    differs from the base's came with the Location itself.
  * Crashes, sanitizer reports and broken rules (abort) are findings.
  */
 #include <stdbool.h>
@@ -73,15 +74,16 @@ static void check_url(const struct url *u)
     /* It prints and parses back to itself, and the console shows no password. */
     static char s[URL_MAX + 2 * URL_HOST_MAX], masked[URLMASK_CAP(sizeof(s))], want[sizeof(masked)];
     static struct url again;
-    int n = snprintf(s, sizeof(s), "http://%s%s%s:%u%s", u->text, u->userinfo_len ? "@" : "", u->host,
+    const char *scheme = u->tls ? "https" : "http";
+    int n = snprintf(s, sizeof(s), "%s://%s%s%s:%u%s", scheme, u->text, u->userinfo_len ? "@" : "", u->host,
                      u->port, path);
     if (n >= (int)sizeof(s) || n > URL_MAX)
         return;
     REQUIRE(url_parse(s, &again) == 0);
-    REQUIRE(strcmp(again.host, u->host) == 0 && again.port == u->port &&
+    REQUIRE(strcmp(again.host, u->host) == 0 && again.port == u->port && again.tls == u->tls &&
             strcmp(url_path(&again), path) == 0 && strcmp(again.text, u->text) == 0);
     urlmask_copy(masked, sizeof(masked), s);
-    snprintf(want, sizeof(want), "http://%.*s%s%s%s:%u", (int)u->user_len, u->text,
+    snprintf(want, sizeof(want), "%s://%.*s%s%s%s:%u", scheme, (int)u->user_len, u->text,
              url_has_password(u) ? ":***" : "", u->userinfo_len ? "@" : "", u->host, u->port);
     REQUIRE(strncmp(masked, want, strlen(want)) == 0);
 }
@@ -117,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int err = url_parse(base, &u);
     REQUIRE(url_err(err));
     if (err == 0) {
-        REQUIRE(strncasecmp(base, "http://", 7) == 0);
+        REQUIRE(u.tls ? strncasecmp(base, "https://", 8) == 0 : strncasecmp(base, "http://", 7) == 0);
         check_url(&u);
     } else {
         REQUIRE(url_parse("http://user:pw@base.example:8080/dir/file?q=1", &u) == 0);
@@ -128,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         REQUIRE(url_err(err));
         if (err == 0) {
             check_url(&out);
-            bool same = host_eq(out.host, u.host) && out.port == u.port;
+            bool same = host_eq(out.host, u.host) && out.port == u.port && out.tls == u.tls;
             if (loc[0] == '/' && loc[1] != '/')
                 REQUIRE(same && strcmp(out.host, u.host) == 0 && strcmp(out.text, u.text) == 0);
             if (out.userinfo_len && !same)

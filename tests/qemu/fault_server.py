@@ -100,7 +100,7 @@ class FaultServer:
     """The server, running in threads from start() to close(); also a context manager."""
 
     def __init__(self, image, mode="normal", count=1, at=None, path=PATH, seed=1, validators=True,
-                 location=None, auth=None, mirror=False, files=None):
+                 location=None, auth=None, mirror=False, files=None, tls=None):
         self.image = image
         self.mode, _, code = mode.partition(":")
         if self.mode not in MODES or (self.mode in ARG_MODES) != bool(code):
@@ -129,6 +129,11 @@ class FaultServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.httpd.fault = self
+        if tls:     # (certificate, key): https; a client that fails the handshake is just dropped
+            import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
         self.mirror = None

@@ -437,6 +437,57 @@ static void test_mb2_efi_mmap_size_wrap(void)
 /* ---- Multiboot1 (spec 0.6.96 section 3.3) in a 1 MiB fake physical memory ---- */
 
 #define FAKE_SIZE   (1u << 20)
+
+/* Multiboot2 module tags (type 3): start, end, the loader's string; finding one by name. */
+static void test_mb2_modules(void)
+{
+    struct mb2 m;
+    uint8_t mod[8 + 64];
+    mb2_begin(&m);
+    mb2_mmap(&m, e820, 6, 24);
+    put32(mod, 0x200000);
+    put32(mod + 4, 0x200800);
+    strcpy((char *)mod + 8, "/boot/company-ca.pem extra words");
+    mb2_tag(&m, 3, mod, 8 + strlen((char *)mod + 8) + 1);
+    put32(mod, 0x300000);
+    put32(mod + 4, 0x300100);
+    strcpy((char *)mod + 8, "other.bin");
+    mb2_tag(&m, 3, mod, 8 + strlen((char *)mod + 8) + 1);
+    put32(mod, 0x400000);
+    put32(mod + 4, 0x400000);       /* empty: dropped */
+    strcpy((char *)mod + 8, "empty");
+    mb2_tag(&m, 3, mod, 8 + 6);
+    if (!CHECK_EQ_I64(mb2_parse(&m, true), 0))
+        return;
+    CHECK_EQ_U64(bi.nmodules, 2);
+    CHECK(bi.modules_dropped);
+    CHECK_EQ_U64(bi.modules[0].start, 0x200000);
+    CHECK_EQ_U64(bi.modules[0].len, 0x800);
+    CHECK_STR(bi.modules[0].cmdline, "/boot/company-ca.pem extra words");
+    CHECK(bootinfo_module_find(&bi, "company-ca.pem") == &bi.modules[0]);
+    CHECK(bootinfo_module_find(&bi, "other.bin") == &bi.modules[1]);
+    CHECK(bootinfo_module_find(&bi, "words") == &bi.modules[0]);   /* any word of it */
+    CHECK(bootinfo_module_find(&bi, "company-ca") == NULL);
+    CHECK(bootinfo_module_find(&bi, "boot") == NULL);
+    CHECK(bootinfo_module_find(&bi, "ords") == NULL);
+    CHECK(bootinfo_module_find(&bi, "") == NULL);
+
+    /* A module tag shorter than its fixed fields is malformed. */
+    mb2_begin(&m);
+    mb2_mmap(&m, e820, 6, 24);
+    mb2_tag(&m, 3, mod, 4);
+    CHECK_EQ_I64(mb2_parse(&m, true), -NP_EBADMSG);
+
+    /* Two modules of one name: ambiguous, so neither. One unnamed module: that one. */
+    bi.nmodules = 2;
+    strcpy(bi.modules[0].cmdline, "/boot/company-ca.pem");
+    strcpy(bi.modules[1].cmdline, "/srv/company-ca.pem");
+    CHECK(bootinfo_module_find(&bi, "company-ca.pem") == NULL);
+    bi.nmodules = 1;
+    bi.modules[0].cmdline[0] = '\0';
+    CHECK(bootinfo_module_find(&bi, "ca.pem") == &bi.modules[0]);
+}
+
 #define MB1_INFO    0x9000u
 #define MB1_CMDLINE 0x10000u
 #define MB1_LOADER  0x10100u
@@ -607,6 +658,36 @@ static void test_mb1_strings(void)
 
 /* ---- PVH: hvm_start_info (Xen's arch-x86/hvm/start_info.h) ---- */
 
+
+/* Multiboot1 modules (flags bit 3): entries of start, end, string, reserved. */
+static void test_mb1_modules(void)
+{
+    mb1_setup(MB1_CMD | MB1_MAP | (1u << 3));
+    uint8_t *info = phys.mem + MB1_INFO;
+    put32(info + 20, 2);
+    put32(info + 24, 0x13000);
+    uint8_t *e = phys.mem + 0x13000;
+    put32(e, 0x200000);
+    put32(e + 4, 0x201000);
+    put32(e + 8, 0x13100);
+    strcpy((char *)phys.mem + 0x13100, "ca.pem");
+    put32(e + 16, 0x300000);
+    put32(e + 20, 0x300010);
+    put32(e + 24, 0);               /* no string */
+    if (CHECK_EQ_I64(mb1_parse(), 0) && CHECK_EQ_U64(bi.nmodules, 2)) {
+        CHECK_EQ_U64(bi.modules[0].len, 0x1000);
+        CHECK_STR(bi.modules[0].cmdline, "ca.pem");
+        CHECK_STR(bi.modules[1].cmdline, "");
+        CHECK(bootinfo_module_find(&bi, "ca.pem") == &bi.modules[0]);
+    }
+    /* The list itself out of reach, or an absurd count: malformed, not followed. */
+    put32(info + 24, FAKE_SIZE - 8);
+    CHECK_EQ_I64(mb1_parse(), -NP_EBADMSG);
+    put32(info + 24, 0x13000);
+    put32(info + 20, 100000);
+    CHECK_EQ_I64(mb1_parse(), -NP_EBADMSG);
+}
+
 #define PVH_INFO   0x8000u
 #define PVH_MEMMAP 0x12000u
 
@@ -690,6 +771,30 @@ static void test_pvh(void)
 }
 
 /* bootinfo_parse picks the parser by the magic value the loader left in EAX. */
+
+/* PVH modules (QEMU -initrd on microvm): hvm_modlist_entry of paddr, size, cmdline, reserved. */
+static void test_pvh_modules(void)
+{
+    pvh_setup(1, e820, 6);
+    put32(phys.mem + PVH_INFO + 12, 1);
+    put64(phys.mem + PVH_INFO + 16, 0x14000);
+    put64(phys.mem + 0x14000, 0x5000000);
+    put64(phys.mem + 0x14000 + 8, 0x2000);
+    if (CHECK_EQ_I64(pvh_parse(), 0) && CHECK_EQ_U64(bi.nmodules, 1)) {
+        CHECK_EQ_U64(bi.modules[0].start, 0x5000000);
+        CHECK_EQ_U64(bi.modules[0].len, 0x2000);
+        CHECK(bootinfo_module_find(&bi, "anything.pem") == &bi.modules[0]);
+    }
+    /* Above 4 GiB (not mapped when it is read) or wrapping: dropped, not an error. */
+    put64(phys.mem + 0x14000, 0xFFFFFFFFFFFFF000ull);
+    if (CHECK_EQ_I64(pvh_parse(), 0)) {
+        CHECK_EQ_U64(bi.nmodules, 0);
+        CHECK(bi.modules_dropped);
+    }
+    put64(phys.mem + PVH_INFO + 16, FAKE_SIZE - 16);
+    CHECK_EQ_I64(pvh_parse(), -NP_EBADMSG);
+}
+
 static void test_dispatch(void)
 {
     struct mb2 m;
@@ -748,6 +853,9 @@ int main(void)
     TEST_RUN(test_mb1_mmap_sizes);
     TEST_RUN(test_mb1_strings);
     TEST_RUN(test_pvh);
+    TEST_RUN(test_mb2_modules);
+    TEST_RUN(test_mb1_modules);
+    TEST_RUN(test_pvh_modules);
     TEST_RUN(test_dispatch);
     TEST_RUN_ISOLATED(test_mb2_mmap_size_wrap);         /* may die: see its comment */
     TEST_RUN_ISOLATED(test_mb2_efi_mmap_size_wrap);

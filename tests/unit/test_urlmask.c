@@ -87,10 +87,38 @@ static void test_growth(void)
     CHECK_EQ_U64(strlen(urlmask_str(in)), len);
 }
 
+static void hmask(const char *in, const char *want)
+{
+    char out[512];
+    size_t n = headermask_copy(out, sizeof(out), in);
+    CHECK_STR(out, want);
+    CHECK_EQ_U64(n, strlen(want));
+}
+
+/* header= values are hidden, the name stays; other words and look-alikes are left alone. */
+static void test_header(void)
+{
+    hmask("url=http://h/x header=\"Authorization: Bearer abc.def\" then=halt",
+          "url=http://h/x header=\"Authorization: ***\" then=halt");
+    hmask("header=X-Token:s3cret", "header=X-Token: ***");
+    hmask("header=\"A: 1\" header=\"B: 2\"", "header=\"A: ***\" header=\"B: ***\"");
+    hmask("xheader=A:1 header=noColon", "xheader=A:1 header=noColon");
+    hmask("header=\"A: unterminated", "header=\"A: ***");
+    hmask("", "");
+    /* The full console line masks both kinds. */
+    CHECK_STR(urlmask_str("url=http://u:pw@h/ header=\"Authorization: Bearer t\""),
+              "url=http://u:***@h/ header=\"Authorization: ***\"");
+    /* Cut copies never hold part of a value. */
+    char small[20];
+    headermask_copy(small, sizeof(small), "header=\"Authorization: Bearer abc\"");
+    CHECK(strstr(small, "Bearer") == NULL);
+}
+
 int main(void)
 {
     TEST_RUN_ISOLATED(test_mask);
     TEST_RUN_ISOLATED(test_cut);
     TEST_RUN_ISOLATED(test_growth);
+    TEST_RUN_ISOLATED(test_header);
     return test_finish();
 }

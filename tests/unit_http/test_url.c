@@ -1,5 +1,5 @@
 /*
- * net/http/url.c: parsing http:// URLs, resolving a redirect's Location against one, the
+ * net/http/url.c: parsing http:// and https:// URLs, resolving a redirect's Location against one, the
  * userinfo as Basic credentials, and the limits (URL_MAX, URL_HOST_MAX).
  */
 #include <string.h>
@@ -53,9 +53,10 @@ static void test_parse(void)
 
 static void test_parse_refused(void)
 {
-    /* other schemes: not supported (yet) rather than malformed */
-    expect_parse_err("https://example.com/disk.img", -NP_ENOTSUP);
-    expect_parse_err("HTTPS://example.com/", -NP_ENOTSUP);
+    /* other schemes: not supported rather than malformed */
+    expect_parse_err("httpx://example.com/", -NP_ENOTSUP);
+    expect_parse_err("https:/example.com/", -NP_EINVAL);
+    expect_parse_err("https://", -NP_EINVAL);
     expect_parse_err("ftp://example.com/disk.img", -NP_ENOTSUP);
     expect_parse_err("tftp://10.0.2.2/x", -NP_ENOTSUP);
     /* IPv6 literals: not supported (yet), and said so */
@@ -211,13 +212,50 @@ static void expect_resolve_err(const char *base, const char *loc, int err)
         fprintf(stderr, "  url_resolve(\"%s\", \"%s\")\n", base, loc);
 }
 
+/* https: port 443 by default, the scheme kept by relative redirects, changed by absolute ones. */
+static void test_https(void)
+{
+    static struct url u, out;
+    expect_url("https://example.com/disk.img", "example.com", 443, "/disk.img");
+    expect_url("HTTPS://example.com", "example.com", 443, "/");
+    expect_url("https://10.0.2.2:8443/x", "10.0.2.2", 8443, "/x");
+    if (CHECK_EQ_I64(url_parse("https://h:8443/a/b", &u), 0)) {
+        CHECK(u.tls);
+        CHECK(!url_default_port(&u));
+        CHECK_EQ_I64(url_resolve(&u, "c", &out), 0);
+        CHECK(out.tls);
+        CHECK_EQ_U64(out.port, 8443);
+        CHECK_EQ_I64(url_resolve(&u, "/d", &out), 0);
+        CHECK(out.tls);
+        CHECK_EQ_I64(url_resolve(&u, "http://h/e", &out), 0);      /* https -> http */
+        CHECK(!out.tls);
+        CHECK_EQ_U64(out.port, 80);
+        CHECK(url_default_port(&out));
+    }
+    if (CHECK_EQ_I64(url_parse("http://h/a", &u), 0)) {
+        CHECK(!u.tls);
+        CHECK_EQ_I64(url_resolve(&u, "https://h/a", &out), 0);     /* http -> https */
+        CHECK(out.tls);
+        CHECK(url_default_port(&out));
+        CHECK_EQ_I64(url_resolve(&u, "//h2/x", &out), 0);          /* scheme-relative: http */
+        CHECK(!out.tls);
+    }
+    /* Credentials stay with their scheme too: same host and port over https is another server. */
+    if (CHECK_EQ_I64(url_parse("http://u:p@h:8080/a", &u), 0)) {
+        CHECK_EQ_I64(url_resolve(&u, "https://h:8080/b", &out), 0);
+        CHECK_EQ_U64(out.userinfo_len, 0);
+        CHECK_EQ_I64(url_resolve(&u, "http://h:8080/b", &out), 0);
+        CHECK(out.userinfo_len > 0);
+    }
+}
+
 static void test_resolve(void)
 {
     const char *base = "http://mirror.example:8080/pub/images/disk.img?v=2";
     /* absolute URLs replace everything */
     expect_resolve(base, "http://cdn.example/x/y.img", "cdn.example", 80, "/x/y.img");
     expect_resolve(base, "HTTP://cdn.example:81", "cdn.example", 81, "/");
-    expect_resolve_err(base, "https://cdn.example/x", -NP_ENOTSUP);
+    expect_resolve(base, "https://cdn.example/x", "cdn.example", 443, "/x");
     expect_resolve_err(base, "ftp://cdn.example/x", -NP_ENOTSUP);
     expect_resolve_err(base, "http://", -NP_EINVAL);
     /* absolute paths keep host and port */
@@ -372,7 +410,7 @@ static void test_userinfo(void)
     expect_parse_err("http://u:p@/", -NP_EINVAL);
     expect_parse_err("http://u:p@:80/", -NP_EINVAL);
     CHECK_STR(url_strerror(-NP_EAFNOSUPPORT), "IPv6 is not supported");
-    CHECK_STR(url_strerror(-NP_ENOTSUP), "only http:// URLs are supported");
+    CHECK_STR(url_strerror(-NP_ENOTSUP), "only http:// and https:// URLs are supported");
     CHECK_STR(url_strerror(-NP_EINVAL), "the URL is malformed");
 }
 
@@ -421,6 +459,7 @@ int main(void)
     TEST_RUN_ISOLATED(test_parse_presigned);
     TEST_RUN_ISOLATED(test_userinfo);
     TEST_RUN_ISOLATED(test_resolve);
+    TEST_RUN_ISOLATED(test_https);
     TEST_RUN_ISOLATED(test_resolve_lengths);
     TEST_RUN_ISOLATED(test_resolve_url_in_query);
     TEST_RUN_ISOLATED(test_resolve_fragment);

@@ -19,6 +19,9 @@
 #define LWIP_UDP                    1
 #define LWIP_TCP                    1
 #define LWIP_ALTCP                  1   /* the HTTP client speaks altcp so TLS can slot in */
+#define LWIP_ALTCP_TLS              1
+#define LWIP_ALTCP_TLS_MBEDTLS      1   /* lwIP's altcp_tls over mbedTLS (net/tls) */
+#define ALTCP_MBEDTLS_PLATFORM_ALLOC 0  /* mbedTLS allocates from its own arena (crypto/tls_platform.c) */
 #define LWIP_NETIF_STATUS_CALLBACK  1
 #define LWIP_NETIF_LINK_CALLBACK    1
 #define LWIP_STATS                  0

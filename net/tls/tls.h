@@ -1,0 +1,57 @@
+/*
+ * TLS for the HTTP client: lwIP's altcp_tls over mbedTLS 2.28, TLS 1.2, ECDHE with AEAD
+ * suites, SNI, the certificate chain checked against the built-in Mozilla roots and/or a
+ * ca= boot module, the host name against the certificate's DNS and IP names (RFC 6125), and
+ * the session kept for the next connection to the same server (RFC 5077 tickets or ids).
+ * One connection at a time.
+ */
+#ifndef NET_TLS_TLS_H
+#define NET_TLS_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/exit.h"
+
+struct altcp_pcb;
+
+struct tls_trust {
+    bool insecure;          /* check nothing; warn on every connection (curl -k) */
+    bool ca_only;           /* trust only the ca= module, not the built-in roots */
+    const char *ca_pem;     /* a ca= module's text, or NULL */
+    size_t ca_len;
+    const char *ca_name;
+};
+
+/*
+ * Records what to trust (nothing is parsed until the first https connection) and prints the
+ * trust line. -NP_EBADMSG when the ca= module holds no PEM certificate (said on the console).
+ */
+int tls_configure(const struct tls_trust *t);
+
+/*
+ * A TLS connection pcb to host:port, ready for altcp_connect; its connected callback runs when
+ * the handshake is done. NULL when TLS cannot start: *status and msg say why (no time to check
+ * certificates against, no entropy, out of memory, a ca= module mbedTLS refuses).
+ */
+struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status, char *msg, size_t cap);
+
+/* The pcb's connection is failing (its err callback): snapshot what the handshake said. */
+void tls_note_error(struct altcp_pcb *pcb);
+
+/*
+ * After a connection that never completed its handshake: NP_EXIT_CERT with the reason (unknown
+ * issuer, expired, not yet valid, name mismatch and the names the certificate holds),
+ * NP_EXIT_TLS when the server refused the handshake (an alert), NP_EXIT_OK when nothing
+ * TLS-specific happened (a TCP failure: retry as for http).
+ */
+enum np_exit tls_failure(char *msg, size_t cap);
+
+/* The handshake finished: log it (and the insecure warning), keep the session. */
+void tls_connected(struct altcp_pcb *pcb);
+
+/* Built-in roots: how many, and from which package version (for the banner). */
+unsigned tls_builtin_roots(const char **source);
+
+#endif
