@@ -100,6 +100,16 @@ static void disk_spec_error(const char *spec, char *buf, size_t size)
         undriven_format(u, buf + n, size - (size_t)n);
 }
 
+/* A refusal names every disk, so the operator can write hints that pick one. */
+static void list_candidates(void)
+{
+    for (unsigned i = 0; i < blkdev_count(); i++) {
+        const struct blkdev *d = blkdev_get(i);
+        log_err("error:   disk %s: %llu bytes (%llu MiB), model \"%s\", serial \"%s\", %s\n", d->name,
+                (unsigned long long)d->size, (unsigned long long)(d->size >> 20), d->model, d->serial, d->location);
+    }
+}
+
 /* disk=, or the only disk; refused when read-only. NULL with job.err set. */
 static struct blkdev *pick_disk(const struct cmdline *cl)
 {
@@ -112,8 +122,14 @@ static struct blkdev *pick_disk(const struct cmdline *cl)
                     blkdev_count());
     else if (err == -NP_ENODEV)
         undriven_explain(DEV_DISK, job.err.msg, sizeof(job.err.msg));
+    else if (err == -NP_EBADMSG)
+        np_snprintf(job.err.msg, sizeof(job.err.msg), "disk=%s: a size wants digits and K, M, G or T", spec);
     else if (err)
         disk_spec_error(spec, job.err.msg, sizeof(job.err.msg));
+    if (err == -NP_EINVAL || err == -NP_EEXIST || err == -NP_ENOENT || err == -NP_EBADMSG) {
+        log_err("error: disk=%s: exactly one disk must match; the disks are:\n", spec ? spec : "");
+        list_candidates();
+    }
     else if (blkdev_get(i)->read_only)
         np_snprintf(job.err.msg, sizeof(job.err.msg), "disk %s is read-only", blkdev_get(i)->name);
     else

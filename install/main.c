@@ -39,7 +39,7 @@ static const struct cmdline_key known_keys[] = {
     { "verbose", "loglevel=7" },
     { "quiet", "loglevel=4" },
     { "selftest", "fault|panic|ud: exercise the failure paths" },
-    { "disk", "the target disk: name, PCI address, mmio:BASE or serial:ID" },
+    { "disk", "the target disk: name, PCI address, mmio:BASE, serial:GLOB, model:GLOB, size:N, min_size:N, max_size:N, smallest, largest (comma: all must match)" },
     { "disktest", "OFFSET+LENGTH: write, read back and compare a pattern on the disk" },
     { "virtio_mmio.device", "SIZE@BASE:IRQ: a virtio MMIO slot (QEMU microvm adds these)" },
     { "nic", "the network device: name, MAC or PCI address (default: the one booted from, else the first with link)" },
@@ -264,6 +264,8 @@ static struct blkdev *pick_disk(void)
         undriven_explain(DEV_DISK, why, sizeof(why)), log_err("error: %s\n", why);
     else if (err == -NP_EEXIST)
         log_err("error: disk=%s matches more than one disk\n", spec);
+    else if (err == -NP_EBADMSG)
+        log_err("error: disk=%s: a size wants digits and K, M, G or T\n", spec);
     else if (u)
         undriven_format(u, why, sizeof(why)), log_err("error: disk=%s: %s\n", spec, why);
     else
