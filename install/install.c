@@ -31,6 +31,8 @@ struct install_opts {
     uint8_t sha[CHECKSUM_SHA256_LEN];
     bool have_sha;
     bool readback;
+    enum disk_wipe wipe;
+    bool gpt_keep;
     struct http_get_opts http;
 };
 
@@ -70,6 +72,27 @@ static int job_pump(void *ctx)
     return 0;
 }
 
+/* wipe=none|ends|all and gpt=keep|fix: what happens around the image on the disk. */
+static int parse_disk_opts(const struct cmdline *cl, struct install_opts *o)
+{
+    static const char *const wipes[] = { [DISK_WIPE_ENDS] = "ends", [DISK_WIPE_NONE] = "none", [DISK_WIPE_ALL] = "all" };
+    const char *s = cmdline_get(cl, "wipe");
+    o->wipe = DISK_WIPE_ENDS;
+    if (s) {
+        unsigned i = 0;
+        while (i < 3 && NP_STRFN(strcmp)(s, wipes[i]))
+            i++;
+        if (i == 3)
+            return log_err("error: wipe=%s: want none, ends or all\n", s), -1;
+        o->wipe = (enum disk_wipe)i;
+    }
+    s = cmdline_get(cl, "gpt");
+    if (s && NP_STRFN(strcmp)(s, "keep") && NP_STRFN(strcmp)(s, "fix"))
+        return log_err("error: gpt=%s: want keep or fix\n", s), -1;
+    o->gpt_keep = s && !NP_STRFN(strcmp)(s, "keep");
+    return 0;
+}
+
 static int parse_opts(const struct cmdline *cl, struct install_opts *o)
 {
     uint64_t retries = 5, timeout = 30;
@@ -88,7 +111,7 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     o->readback = s && !NP_STRFN(strcmp)(s, "readback");
     /* With a hash to check the result, a server without validators may be resumed too. */
     o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, o->have_sha };
-    return 0;
+    return parse_disk_opts(cl, o);
 }
 
 /* disk= named nothing usable: say what it names when that is a device netplant does not drive. */
@@ -224,6 +247,8 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
     struct blkdev *disk = pick_disk(cl);
     if (!disk || disk_stage_init(&job.disk, disk, &job.err, http_get_release, TCP_WND))
         return fail_with(NP_EXIT_DISK);
+    job.disk.wipe = o.wipe;
+    job.disk.gpt_keep = o.gpt_keep;
     checksum_stage_init(&job.sum, &job.disk.st, &job.err, o.have_sha ? o.sha : NULL);
     enum np_exit e = net_up(cl, bi);
     if (e != NP_EXIT_OK)

@@ -26,7 +26,8 @@
     X(NP_EXIT_TOOBIG,   13, "toobig") \
     X(NP_EXIT_CONNECT,  14, "connect") \
     X(NP_EXIT_SHORT,    15, "short") \
-    X(NP_EXIT_NOROUTE,  16, "noroute")
+    X(NP_EXIT_NOROUTE,  16, "noroute") \
+    X(NP_EXIT_SECTOR,   17, "sector")
 
 enum np_exit {
 #define NP_EXIT_ENUM(name, value, text) name = value,
