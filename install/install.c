@@ -16,7 +16,9 @@
 #include "kernel/string.h"
 #include "kernel/undriven.h"
 #include "kernel/urlmask.h"
+#include "lwip/netif.h"
 #include "lwip/opt.h"
+#include "net/http/http_fetch.h"
 #include "net/http/http_resp.h"
 #include "net/lwip-port/net.h"
 
@@ -41,6 +43,11 @@ static struct {
     struct checksum_stage sum;
     struct disk_stage disk;
     uint64_t t0_us, last_progress_us;
+    /* The result as summary() printed it, for done_url=. */
+    enum np_exit status;
+    uint64_t us;
+    bool have_digest;
+    uint8_t digest[CHECKSUM_SHA256_LEN];
 } job;
 
 static void progress(bool force)
@@ -110,7 +117,7 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
         return log_err("error: verify=%s: want none or readback\n", s), -1;
     o->readback = s && !NP_STRFN(strcmp)(s, "readback");
     /* With a hash to check the result, a server without validators may be resumed too. */
-    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, o->have_sha };
+    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, o->have_sha, NULL, 0 };
     return parse_disk_opts(cl, o);
 }
 
@@ -165,6 +172,9 @@ static void summary(enum np_exit status, const uint8_t *digest)
     char line[200];
     uint64_t us = job.t0_us ? clock_us() - job.t0_us : 0;
     summary_format(line, sizeof(line), status, job.disk.pos, digest, us, job.disk.disk ? job.disk.disk->name : NULL);
+    job.status = status, job.us = us, job.have_digest = digest != NULL;
+    if (digest)
+        NP_STRFN(memcpy)(job.digest, digest, sizeof(job.digest));
     np_result_line(line);
 }
 
@@ -238,7 +248,63 @@ static enum np_exit finish(const struct install_opts *o)
     return NP_EXIT_OK;
 }
 
+/* The result line's figures as one JSON object, and who sends it: the MAC and address in use. */
+static void report_json(char *buf, size_t size)
+{
+    char hex[65] = "", ip[IP4ADDR_STRLEN_MAX] = "";
+    static const uint8_t none[6];
+    const uint8_t *m = net_mac() ? net_mac() : none;
+    if (job.have_digest)
+        summary_hex(job.digest, hex);
+    if (netif_default)
+        ip4addr_ntoa_r(netif_ip4_addr(netif_default), ip, sizeof(ip));
+    np_snprintf(buf, size, "{\"result\":\"%s\",\"code\":\"%s\",\"bytes\":%llu,\"sha256\":%s%s%s,"
+                "\"seconds\":%llu.%03llu,\"disk\":\"%s\",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\",\"ip\":\"%s\"}",
+                job.status == NP_EXIT_OK ? "ok" : "error", np_exit_name(job.status), (unsigned long long)job.disk.pos,
+                hex[0] ? "\"" : "null", hex, hex[0] ? "\"" : "", (unsigned long long)(job.us / 1000000),
+                (unsigned long long)(job.us / 1000 % 1000), job.disk.disk ? job.disk.disk->name : "",
+                m[0], m[1], m[2], m[3], m[4], m[5], ip);
+}
+
+/*
+ * done_url=: after the install, success or failure, the result goes to the provisioning
+ * server, so it can stop offering this machine the installer. Bounded by done_timeout=: a
+ * server that never answers delays the reboot by that much and no more.
+ */
+static void report_done(const struct cmdline *cl, const struct boot_info *bi)
+{
+    const char *url = cmdline_get(cl, "done_url"), *t = cmdline_get(cl, "done_timeout");
+    uint64_t timeout = 30;
+    char body[512];
+    if (!url)
+        return;
+    if (t && (cmdline_parse_u64(t, &timeout) || !timeout || timeout > 3600)) {
+        log_err("error: done_timeout=%s: want seconds, 1 to 3600; not reporting\n", t);
+        return;
+    }
+    if (!net_mac() && net_up(cl, bi) != NP_EXIT_OK) {
+        log_warn("report: no network to send done_url= over\n");
+        return;
+    }
+    report_json(body, sizeof(body));
+    log_info("report: POST %s %s\n", urlmask_str(url), body);
+    if (http_post_json(url, body, (uint32_t)timeout * 1000) == NP_EXIT_OK)
+        log_info("report: done_url= took the result\n");
+    else
+        log_warn("report: done_url= did not take the result; going on\n");
+}
+
+static enum np_exit install_job(const struct cmdline *cl, const struct boot_info *bi);
+
 enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
+{
+    enum np_exit e = install_job(cl, bi);
+    job.status = e;     /* also for endings before any summary (a usage error) */
+    report_done(cl, bi);
+    return e;
+}
+
+static enum np_exit install_job(const struct cmdline *cl, const struct boot_info *bi)
 {
     struct install_opts o;
     NP_STRFN(memset)(&job, 0, sizeof(job));

@@ -55,6 +55,8 @@ static const struct cmdline_key known_keys[] = {
     { "retries", "attempts after the first on connection errors and 408/429/5xx (default 5)" },
     { "timeout", "seconds without a byte before a connection counts as dead (default 30)" },
     { "verify", "none|readback: read the written image back and hash it again" },
+    { "done_url", "http://HOST/PATH: POST the result as JSON there after the install, success or failure" },
+    { "done_timeout", "seconds done_url= may take, retries included (default 30)" },
     { "wipe", "none|ends|all: blank the disk's last MiB (ends, the default) or all past the image first" },
     { "gpt", "fix|keep: move the image's backup GPT to the disk's last LBA (fix, the default) or not" },
 };

@@ -122,6 +122,8 @@ static void judge(void)
     hg.res->http_status = hg.resp.status;
     const struct http_expect e = { hg.req_offset, hg.total, hg.etag, hg.last_modified };
     enum http_verdict v = http_judge(&hg.resp, &e, &why);
+    if (hg.opts->body && hg.resp.status / 100 == 2)
+        v = HTTP_TAKE_BODY;     /* a POST's answer: any success, 201 and 204 too */
     if (v == HTTP_RESTART && hg.resp.status == 200) {
         /* The whole image instead of the range: it is the new start it asks for. */
         log_warn("http: %s; starting over from byte 0\n", why);
@@ -314,7 +316,7 @@ static const char *credentials(void)
 
 static int send_request(void)
 {
-    char host[URL_HOST_MAX + 8], range[64] = "";
+    char host[URL_HOST_MAX + 8], range[64] = "", post[80] = "";
     if (hg.url.port != 80)
         np_snprintf(host, sizeof(host), "%s:%u", hg.url.host, hg.url.port);
     else
@@ -322,13 +324,15 @@ static int send_request(void)
     if (hg.req_offset)      /* without a validator: a resume only a checksum can vouch for */
         np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n", (unsigned long long)hg.req_offset);
     bool if_range = hg.req_offset && hg.validator[0];
+    if (hg.opts->body)
+        np_snprintf(post, sizeof(post), "Content-Type: application/json\r\nContent-Length: %zu\r\n", hg.opts->body_len);
     const char *basic = credentials();
     const char *const piece[] = {
-        "GET ", url_path(&hg.url), " HTTP/1.1\r\nHost: ", host, "\r\n",
+        hg.opts->body ? "POST " : "GET ", url_path(&hg.url), " HTTP/1.1\r\nHost: ", host, "\r\n",
         basic ? "Authorization: Basic " : "", basic ? basic : "", basic ? "\r\n" : "",
         "User-Agent: " USER_AGENT "\r\nAccept: */*\r\n",
         range, if_range ? "If-Range: " : "", if_range ? hg.validator : "", if_range ? "\r\n" : "",
-        "Connection: keep-alive\r\n\r\n",
+        post, "Connection: keep-alive\r\n\r\n",
     };
     http_resp_init(&hg.resp, on_body, NULL);
     hg.judged = hg.taking = false;
@@ -336,6 +340,8 @@ static int send_request(void)
     for (size_t i = 0; i < sizeof(piece) / sizeof(piece[0]); i++)
         if (conn_write(piece[i], NP_STRFN(strlen)(piece[i])))
             return -NP_EIO;
+    if (hg.opts->body && conn_write(hg.opts->body, hg.opts->body_len))
+        return -NP_EIO;
     return altcp_output(hg.pcb) == ERR_OK ? 0 : -NP_EIO;
 }
 

@@ -33,6 +33,9 @@ struct http_get_opts {
      * resumed anyway (Range without If-Range). Otherwise such a download starts over.
      */
     bool resume_unvalidated;
+    /* Set: the request is a POST of these body_len bytes (application/json); any 2xx is done. */
+    const char *body;
+    size_t body_len;
 };
 
 struct http_get_result {

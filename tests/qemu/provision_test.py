@@ -27,7 +27,7 @@ import qemu  # noqa: E402
 
 MIB = 1 << 20
 SKIP = 77
-EXIT = {"ok": 0, "disk": 6, "sector": 17}
+EXIT = {"ok": 0, "disk": 6, "hash": 12, "sector": 17}
 CANARY = b"netplant-canary!" * (MIB // 16)
 
 
@@ -296,6 +296,48 @@ def wipe_case(mode):
     return run
 
 
+def done_case(outcome):
+    """done_url= against our server: the JSON arrives after a success (ok) and after a failure
+    (a wrong sha256=); a server that never answers (hang) delays the end by done_timeout= only."""
+    def run(args):
+        img = random_image(2 * MIB)
+        disk = os.path.join(args.workdir, "disk.img")
+        canary_disk(disk, 16 * MIB)
+        srv = Server({"/img": img}, hang=outcome == "hang")
+        sha = hashlib.sha256(img if outcome != "fail" else b"other").hexdigest()
+        words = (f"url=http://10.0.2.2:{srv.port}/img sha256={sha} "
+                 f"done_url=http://10.0.2.2:{srv.port}/done/52:54:00:12:34:56 done_timeout=3")
+        try:
+            res = qemu.run(argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)], words), 90)
+        finally:
+            srv.close()
+        problems = []
+        expect_exit(res, "hash" if outcome == "fail" else "ok", problems)
+        if len(srv.posts) != 1:
+            return res, problems + [f"{len(srv.posts)} POSTs arrived, want 1"]
+        path, body, _, ctype = srv.posts[0]
+        want = {"result": "error" if outcome == "fail" else "ok", "code": "hash" if outcome == "fail" else "ok",
+                "bytes": len(img), "disk": "vda", "mac": "52:54:00:12:34:56", "ip": "10.0.2.15"}
+        for k, v in want.items():
+            if body.get(k) != v:
+                problems.append(f"JSON {k}={body.get(k)!r}, want {v!r}: {body}")
+        if outcome != "fail" and body.get("sha256") != hashlib.sha256(img).hexdigest():
+            problems.append(f"JSON sha256={body.get('sha256')!r}")
+        if outcome == "fail" and body.get("sha256") is not None:
+            problems.append("JSON of a failure carries a sha256")
+        if ctype != "application/json" or path != "/done/52:54:00:12:34:56":
+            problems.append(f"POST to {path} as {ctype}")
+        if outcome == "hang":
+            if not re.search(r"report: done_url= did not take the result; going on", res.serial):
+                problems.append("serial log lacks the give-up line")
+            if res.seconds > 3 + 8:
+                problems.append(f"QEMU ran {res.seconds:.1f} s: the hung server held it past done_timeout=3")
+        elif not re.search(r"report: done_url= took the result", res.serial):
+            problems.append("serial log lacks the report line")
+        return res, problems
+    return run
+
+
 CASES = {
     "hint-size": hint_case("size:32M", "nvme0n1"),
     "hint-min-size": hint_case("min_size:33M", "sda"),
@@ -311,6 +353,9 @@ CASES = {
     "wipe-ends": wipe_case("ends"),
     "wipe-all": wipe_case("all"),
     "wipe-none": wipe_case("none"),
+    "done-ok": done_case("ok"),
+    "done-fail": done_case("fail"),
+    "done-hang": done_case("hang"),
 }
 
 
