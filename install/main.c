@@ -37,6 +37,7 @@ static const struct cmdline_key known_keys[] = {
     { "qemu_exit", "on|PORT: end through QEMU's isa-debug-exit (tests only)" },
     { "loglevel", "console level 0-7 (default 6)" },
     { "verbose", "loglevel=7" },
+    { "log", "text|json: json makes every console line one JSON object (level, t: seconds since boot, msg)" },
     { "quiet", "loglevel=4" },
     { "selftest", "fault|panic|ud: exercise the failure paths" },
     { "disk", "the target disk: name, PCI address, mmio:BASE, serial:GLOB, model:GLOB, size:N, min_size:N, max_size:N, smallest, largest (comma: all must match)" },
@@ -99,6 +100,12 @@ static int configure_console(void)
         console_set_level(LOG_WARN);
     if (cmdline_get(&cmdline, "verbose"))
         console_set_level(LOG_DEBUG);
+    const char *j = cmdline_get(&cmdline, "log");
+    if (j && NP_STRFN(strcmp)(j, "json") && NP_STRFN(strcmp)(j, "text")) {
+        log_err("error: log=%s: want json or text\n", j);
+        return -NP_EINVAL;
+    }
+    console_set_json(j && !NP_STRFN(strcmp)(j, "json"));
     if (!l)
         return 0;
     if (cmdline_parse_u64(l, &level) || level > 7) {

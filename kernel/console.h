@@ -4,7 +4,11 @@
 
 enum log_level { LOG_ERR = 3, LOG_WARN = 4, LOG_INFO = 6, LOG_DEBUG = 7 };
 
+#include <stdbool.h>
+
 void console_set_level(int level);
+/* log=json: every console line one JSON object (level, seconds since boot, message). */
+void console_set_json(bool on);
 int console_level(void);
 void log_printf(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -338,6 +338,39 @@ def done_case(outcome):
     return run
 
 
+def log_json(args):
+    """log=json: after the command line is read, every console line is one JSON object with
+    level, t and msg; the result line is among them."""
+    img = random_image(2 * MIB)
+    disk = os.path.join(args.workdir, "disk.img")
+    canary_disk(disk, 16 * MIB)
+    srv = Server({"/img": img})
+    try:
+        res = qemu.run(argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)],
+                                f"log=json url=http://10.0.2.2:{srv.port}/img sha256=00"), 90)
+    finally:
+        srv.close()
+    problems = []
+    if res.timed_out or res.rc != 3:
+        problems.append(f"QEMU exit code {res.rc}, want 3 (usage: sha256=00)")
+    lines = res.serial.splitlines()
+    first = next((i for i, l in enumerate(lines) if l.startswith("cmdline: ")), None)
+    objs = []
+    for line in lines[first + 1 if first is not None else 0:]:
+        try:
+            o = json.loads(line)
+            if set(o) != {"level", "t", "msg"} or not isinstance(o["t"], float):
+                problems.append(f"not level/t/msg: {line!r}")
+            objs.append(o)
+        except ValueError:
+            problems.append(f"not JSON: {line!r}")
+    if not any(o["level"] == "error" and "sha256=00" in o["msg"] for o in objs):
+        problems.append("no error object for sha256=00")
+    if sum(o["msg"].startswith("result=error code=usage") for o in objs) != 1:
+        problems.append("the result line is not one JSON object")
+    return res, problems
+
+
 CASES = {
     "hint-size": hint_case("size:32M", "nvme0n1"),
     "hint-min-size": hint_case("min_size:33M", "sda"),
@@ -356,6 +389,7 @@ CASES = {
     "done-ok": done_case("ok"),
     "done-fail": done_case("fail"),
     "done-hang": done_case("hang"),
+    "log-json": log_json,
 }
 
 
