@@ -2,6 +2,7 @@
 
 #include "arch/x86_64/arch.h"
 #include "install/zeroes.h"
+#include "install/gpt.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
 #include "kernel/kmem.h"
@@ -209,6 +210,67 @@ void disk_stage_settle(struct disk_stage *d)
     drain(d, false);
 }
 
+/* Zeroes [from, to) of the disk, a MiB at a time. */
+static int zero_range(struct disk_stage *d, uint64_t from, uint64_t to)
+{
+    while (from < to) {
+        size_t n = to - from < HOLD_BYTES ? (size_t)(to - from) : HOLD_BYTES;
+        if (disk_sync(d, BLK_WRITE, from, d->zero, n))
+            return -1;
+        from += n;
+    }
+    return 0;
+}
+
+/*
+ * wipe=ends (the default) blanks the disk's last MiB, where an old backup GPT, an mdraid 1.0
+ * superblock and other end-of-disk signatures sit, as far as the image will not cover it;
+ * wipe=all blanks everything past the image (the whole disk past the first MiB when the length
+ * is unknown). The first MiB is blanked anyway: it is written last. No WRITE_ZEROES in this
+ * tree's blkdev yet: zero writes of the held-MiB size.
+ */
+static int disk_wipe(struct disk_stage *d)
+{
+    uint64_t size = d->disk->size, bs = d->disk->block_size;
+    uint64_t end = d->total != STAGE_LEN_UNKNOWN ? (d->total + bs - 1) / bs * bs : HOLD_BYTES;
+    uint64_t from = end < HOLD_BYTES ? HOLD_BYTES : end;
+    if (d->wipe == DISK_WIPE_ENDS && size >= HOLD_BYTES && size - HOLD_BYTES > from)
+        from = size - HOLD_BYTES;
+    if (d->wipe == DISK_WIPE_NONE || from >= size)
+        return 0;
+    uint64_t t0 = clock_us();
+    if (zero_range(d, from, size) || disk_flush(d))
+        return -1;
+    uint64_t us = clock_us() - t0;
+    log_info("install: wipe=%s: zeroed %llu KiB at the end of disk %s (from byte %llu) in %llu.%03llu s\n",
+             d->wipe == DISK_WIPE_ALL ? "all" : "ends", (unsigned long long)((size - from) >> 10), d->disk->name,
+             (unsigned long long)from, (unsigned long long)(us / 1000000), (unsigned long long)(us / 1000 % 1000));
+    return 0;
+}
+
+/*
+ * Before the first write: an image whose GPT is made for another sector size than the disk's
+ * would not boot there (its header at LBA 1 is byte 512 or byte 4096), so it is refused while
+ * the disk is untouched. Then the wipe. Runs once per install.
+ */
+static int disk_prepare(struct disk_stage *d)
+{
+    size_t n = d->pos < HOLD_BYTES ? (size_t)d->pos : HOLD_BYTES;
+    uint32_t bs = d->disk->block_size;
+    struct gpt_info g;
+    if (d->prepared)
+        return 0;
+    d->prepared = true;
+    uint32_t s = gpt_probe(d->hold, n, &g);
+    if (s && s != bs)
+        return stage_fail(&d->st, NP_EXIT_SECTOR, "the image's GPT is made for %u-byte sectors but disk %s has "
+                          "%u-byte blocks; nothing written", s, d->disk->name, bs);
+    if (!s && bs != 512 && gpt_has_mbr(d->hold, n))
+        log_warn("install: the image has an MBR and no GPT: made for 512-byte sectors, it may not boot from "
+                 "disk %s with %u-byte blocks\n", d->disk->name, bs);
+    return disk_wipe(d);
+}
+
 static int disk_begin(struct stage *s, uint64_t offset, uint64_t total)
 {
     struct disk_stage *d = of(s);
@@ -246,7 +308,7 @@ static int disk_write(struct stage *s, const uint8_t *p, size_t len)
         }
         if (!d->zeroed) {
             /* Longer than 1 MiB: blank the start now, so a broken install cannot boot. */
-            if (disk_sync(d, BLK_WRITE, 0, d->zero, HOLD_BYTES) || disk_flush(d))
+            if (disk_prepare(d) || disk_sync(d, BLK_WRITE, 0, d->zero, HOLD_BYTES) || disk_flush(d))
                 return -1;
             d->zeroed = true;
         }
@@ -315,6 +377,39 @@ int disk_stage_init(struct disk_stage *d, struct blkdev *disk, struct stage_erro
     return 0;
 }
 
+/*
+ * The image holds a GPT for this disk's sector size and the disk is larger: its backup moves
+ * to the disk's last LBA (as `sgdisk -e`), written before the first MiB so that a failure
+ * here still leaves nothing bootable. The primary header changes in the held MiB; the image's
+ * original first sectors are kept for the read-back. A table that cannot be moved stays as the
+ * image has it, with a warning. The old backup header stays where it was (as sgdisk leaves it):
+ * nothing looks for it there, and verify=readback still finds the image's bytes.
+ */
+static int gpt_move(struct disk_stage *d, size_t n)
+{
+    uint32_t bs = d->disk->block_size;
+    struct gpt_info g;
+    uint64_t lba;
+    size_t len;
+    if (d->gpt_keep || gpt_probe(d->hold, n, &g) != bs || 2 * bs > sizeof(d->orig))
+        return 0;
+    NP_STRFN(memcpy)(d->orig, d->hold, 2 * bs);
+    int r = gpt_relocate(d->hold, n, &g, d->disk->size / bs, d->ring.buf, d->ring.size, &lba, &len);
+    if (r == 1)
+        return 0;
+    if (r < 0) {
+        log_warn("install: the image's GPT backup stays at LBA %llu: %s\n", (unsigned long long)g.alt_lba,
+                 np_strerror(r));
+        return 0;
+    }
+    d->orig_len = 2 * bs;
+    if (disk_sync(d, BLK_WRITE, lba * bs, d->ring.buf, len) || disk_flush(d))
+        return -1;
+    log_info("install: GPT backup moved from LBA %llu to LBA %llu, the last of disk %s\n",
+             (unsigned long long)g.alt_lba, (unsigned long long)(d->disk->size / bs - 1), d->disk->name);
+    return 0;
+}
+
 /* The held first MiB, padded to a block: written last, after every check passed. */
 int disk_stage_commit(struct disk_stage *d)
 {
@@ -322,9 +417,17 @@ int disk_stage_commit(struct disk_stage *d)
     size_t padded = (n + d->disk->block_size - 1) / d->disk->block_size * d->disk->block_size;
     if (padded > d->disk->size)
         return stage_fail(&d->st, NP_EXIT_TOOBIG, "the image's first blocks do not fit disk %s", d->disk->name);
+    if (disk_prepare(d))
+        return -1;
+    /* A short image: the rest of the first MiB is blanked too (the longer ones had it at once). */
+    if (!d->zeroed && d->wipe != DISK_WIPE_NONE && padded < HOLD_BYTES && d->disk->size >= HOLD_BYTES &&
+        zero_range(d, padded, HOLD_BYTES))
+        return -1;
     NP_STRFN(memset)(d->hold + n, 0, padded - n);
     if (n < padded && d->pos < HOLD_BYTES)
         log_info("install: the image ends inside a block: %zu zero bytes pad it\n", padded - n);
+    if (gpt_move(d, n))
+        return -1;
     return disk_sync(d, BLK_WRITE, 0, d->hold, padded) || disk_flush(d) ? -1 : 0;
 }
 
@@ -335,6 +438,8 @@ int disk_stage_readback(struct disk_stage *d, void (*feed)(void *ctx, const uint
         size_t whole = (n + d->disk->block_size - 1) / d->disk->block_size * d->disk->block_size;
         if (disk_sync(d, BLK_READ, off, d->ring.buf, whole))
             return -1;
+        if (off == 0 && d->orig_len)    /* what gpt_move changed on purpose: the image's bytes */
+            NP_STRFN(memcpy)(d->ring.buf, d->orig, d->orig_len < n ? d->orig_len : n);
         feed(ctx, d->ring.buf, n);
         off += n;
     }

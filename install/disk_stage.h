@@ -19,6 +19,9 @@
 #define DISK_STAGE_HOLD_BYTES   (1u << 20)
 #define DISK_STAGE_RING_BYTES   (8u << 20)
 
+/* wipe=: what of the old disk is blanked before the image goes on (see disk_stage.c). */
+enum disk_wipe { DISK_WIPE_ENDS, DISK_WIPE_NONE, DISK_WIPE_ALL };
+
 struct disk_stage {
     struct stage st;
     struct blkdev *disk;
@@ -41,6 +44,11 @@ struct disk_stage {
     uint64_t zeroed_bytes;  /* image bytes the disk zeroed itself, in this stream */
     unsigned zero_reqs;
     uint64_t zero_scan_us;  /* time spent looking for zero runs */
+    enum disk_wipe wipe;    /* set after init; default DISK_WIPE_ENDS */
+    bool gpt_keep;          /* gpt=keep: the image's GPT as it is, backup where the image put it */
+    bool prepared;          /* the sector-size check and the wipe ran */
+    uint8_t orig[8192];     /* the image's first two sectors before the GPT was moved (read-back) */
+    size_t orig_len;
 };
 
 /*
@@ -57,7 +65,11 @@ int disk_stage_pump(struct disk_stage *d);
 /* After a failure upstream: lets the writes already handed out land (the first MiB stays zero). */
 void disk_stage_settle(struct disk_stage *d);
 
-/* Everything checked out: writes the held first MiB and flushes. 0 or -1 (err says why). */
+/*
+ * Everything checked out: when the image holds a GPT and the disk is larger, moves its backup
+ * to the disk's last LBA (unless gpt_keep), then writes the held first MiB and flushes.
+ * 0 or -1 (err says why).
+ */
 int disk_stage_commit(struct disk_stage *d);
 
 /* Reads the image back from the disk in chunks and hands each to feed: 0 or -1 (err set). */

@@ -27,6 +27,7 @@
 #include "kernel/string.h"
 #include "kernel/undriven.h"
 #include "kernel/urlmask.h"
+#include "lwip/netif.h"
 #include "lwip/opt.h"
 #include "net/http/http_fetch.h"
 #include "net/http/hdropt.h"
@@ -47,6 +48,8 @@ struct install_opts {
     bool have_want, have_raw;
     bool readback;
     enum format format;
+    enum disk_wipe wipe;
+    bool gpt_keep;
     struct http_get_opts http;
 };
 
@@ -61,6 +64,11 @@ static struct {
     struct checksum_stage raw;      /* raw_sha256= or verify=readback: right before the disk */
     struct disk_stage disk;
     uint64_t t0_us, last_progress_us, t0_tsc;
+    /* The result as summary() printed it, for done_url=. */
+    enum np_exit status;
+    uint64_t us;
+    bool have_digest;
+    struct digest digest;
 } job;
 
 /* Bytes received (served, hashed) and bytes written (the image); rate and ETA of the received. */
@@ -140,6 +148,27 @@ static int parse_headers(const struct cmdline *cl, struct http_get_opts *h)
     return 0;
 }
 
+/* wipe=none|ends|all and gpt=keep|fix: what happens around the image on the disk. */
+static int parse_disk_opts(const struct cmdline *cl, struct install_opts *o)
+{
+    static const char *const wipes[] = { [DISK_WIPE_ENDS] = "ends", [DISK_WIPE_NONE] = "none", [DISK_WIPE_ALL] = "all" };
+    const char *s = cmdline_get(cl, "wipe");
+    o->wipe = DISK_WIPE_ENDS;
+    if (s) {
+        unsigned i = 0;
+        while (i < 3 && NP_STRFN(strcmp)(s, wipes[i]))
+            i++;
+        if (i == 3)
+            return log_err("error: wipe=%s: want none, ends or all\n", s), -1;
+        o->wipe = (enum disk_wipe)i;
+    }
+    s = cmdline_get(cl, "gpt");
+    if (s && NP_STRFN(strcmp)(s, "keep") && NP_STRFN(strcmp)(s, "fix"))
+        return log_err("error: gpt=%s: want keep or fix\n", s), -1;
+    o->gpt_keep = s && !NP_STRFN(strcmp)(s, "keep");
+    return 0;
+}
+
 static int parse_opts(const struct cmdline *cl, struct install_opts *o)
 {
     uint64_t retries = 5, timeout = 30;
@@ -167,8 +196,8 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     o->format = FORMAT_AUTO;
     if ((s = cmdline_get(cl, "format")) && format_parse(s, &o->format))
         return log_err("error: format=%s: want auto, raw, gzip, zstd, xz or bzip2\n", s), -1;
-    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, false, NULL, 0, false };
-    return parse_headers(cl, &o->http);    /* resume_unvalidated: see install_run */
+    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, false, NULL, 0, false, NULL, 0 };
+    return parse_headers(cl, &o->http) || parse_disk_opts(cl, o) ? -1 : 0;    /* resume_unvalidated: see install_run */
 }
 
 /* disk= named nothing usable: say what it names when that is a device netplant does not drive. */
@@ -178,6 +207,16 @@ static void disk_spec_error(const char *spec, char *buf, size_t size)
     int n = np_snprintf(buf, size, u ? "disk=%s: " : "disk=%s matches no single disk", spec);
     if (u && n > 0 && (size_t)n < size)
         undriven_format(u, buf + n, size - (size_t)n);
+}
+
+/* A refusal names every disk, so the operator can write hints that pick one. */
+static void list_candidates(void)
+{
+    for (unsigned i = 0; i < blkdev_count(); i++) {
+        const struct blkdev *d = blkdev_get(i);
+        log_err("error:   disk %s: %llu bytes (%llu MiB), model \"%s\", serial \"%s\", %s\n", d->name,
+                (unsigned long long)d->size, (unsigned long long)(d->size >> 20), d->model, d->serial, d->location);
+    }
 }
 
 /* disk=, or the only disk; refused when read-only. NULL with job.err set. */
@@ -192,13 +231,22 @@ static struct blkdev *pick_disk(const struct cmdline *cl)
                     blkdev_count());
     else if (err == -NP_ENODEV)
         undriven_explain(DEV_DISK, job.err.msg, sizeof(job.err.msg));
+    else if (err == -NP_EBADMSG)
+        np_snprintf(job.err.msg, sizeof(job.err.msg), "disk=%s: a size wants digits and K, M, G or T", spec);
     else if (err)
         disk_spec_error(spec, job.err.msg, sizeof(job.err.msg));
-    else if (blkdev_get(i)->read_only)
+    if (err == -NP_EINVAL || err == -NP_EEXIST || err == -NP_ENOENT || err == -NP_EBADMSG) {
+        log_err("error: disk=%s: exactly one disk must match; the disks are:\n", spec ? spec : "");
+        list_candidates();
+    }
+    if (err)
+        return NULL;
+    if (blkdev_get(i)->read_only) {
         np_snprintf(job.err.msg, sizeof(job.err.msg), "disk %s is read-only", blkdev_get(i)->name);
-    else
-        return job.err.status = NP_EXIT_OK, blkdev_get(i);
-    return NULL;
+        return NULL;
+    }
+    job.err.status = NP_EXIT_OK;
+    return blkdev_get(i);
 }
 
 static void summary(enum np_exit status, const struct digest *digest)
@@ -207,6 +255,9 @@ static void summary(enum np_exit status, const struct digest *digest)
     uint64_t us = job.t0_us ? clock_us() - job.t0_us : 0;
     summary_format(line, sizeof(line), status, job.detect.pos, digest, us, job.disk.disk ? job.disk.disk->name : NULL,
                    format_name(job.detect.got), job.disk.pos, job.disk.zeroed_bytes);
+    job.status = status, job.us = us, job.have_digest = digest != NULL;
+    if (digest)
+        job.digest = *digest;
     np_result_line(line);
 }
 
@@ -377,7 +428,64 @@ static void build_chain(const struct install_opts *o)
                         DIGEST_SHA256, o->have_want ? &o->want : NULL);
 }
 
+
+/* The result line's figures as one JSON object, and who sends it: the MAC and address in use. */
+static void report_json(char *buf, size_t size)
+{
+    char hex[DIGEST_HEX_MAX] = "", ip[IP4ADDR_STRLEN_MAX] = "";
+    static const uint8_t none[6];
+    const uint8_t *m = net_mac() ? net_mac() : none;
+    if (job.have_digest)
+        digest_hex(&job.digest, hex);
+    if (netif_default)
+        ip4addr_ntoa_r(netif_ip4_addr(netif_default), ip, sizeof(ip));
+    np_snprintf(buf, size, "{\"result\":\"%s\",\"code\":\"%s\",\"bytes\":%llu,\"%s\":%s%s%s,"
+                "\"seconds\":%llu.%03llu,\"disk\":\"%s\",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\",\"ip\":\"%s\"}",
+                job.status == NP_EXIT_OK ? "ok" : "error", np_exit_name(job.status), (unsigned long long)job.disk.pos,
+                digest_name(job.have_digest ? job.digest.alg : DIGEST_SHA256), hex[0] ? "\"" : "null", hex, hex[0] ? "\"" : "", (unsigned long long)(job.us / 1000000),
+                (unsigned long long)(job.us / 1000 % 1000), job.disk.disk ? job.disk.disk->name : "",
+                m[0], m[1], m[2], m[3], m[4], m[5], ip);
+}
+
+/*
+ * done_url=: after the install, success or failure, the result goes to the provisioning
+ * server, so it can stop offering this machine the installer. Bounded by done_timeout=: a
+ * server that never answers delays the reboot by that much and no more.
+ */
+static void report_done(const struct cmdline *cl, const struct boot_info *bi)
+{
+    const char *url = cmdline_get(cl, "done_url"), *t = cmdline_get(cl, "done_timeout");
+    uint64_t timeout = 30;
+    char body[640];     /* room for a SHA-512 digest */
+    if (!url)
+        return;
+    if (t && (cmdline_parse_u64(t, &timeout) || !timeout || timeout > 3600)) {
+        log_err("error: done_timeout=%s: want seconds, 1 to 3600; not reporting\n", t);
+        return;
+    }
+    if (!net_mac() && net_up(cl, bi) != NP_EXIT_OK) {
+        log_warn("report: no network to send done_url= over\n");
+        return;
+    }
+    report_json(body, sizeof(body));
+    log_info("report: POST %s %s\n", urlmask_str(url), body);
+    if (http_post_json(url, body, (uint32_t)timeout * 1000) == NP_EXIT_OK)
+        log_info("report: done_url= took the result\n");
+    else
+        log_warn("report: done_url= did not take the result; going on\n");
+}
+
+static enum np_exit install_job(const struct cmdline *cl, const struct boot_info *bi);
+
 enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
+{
+    enum np_exit e = install_job(cl, bi);
+    job.status = e;     /* also for endings before any summary (a usage error) */
+    report_done(cl, bi);
+    return e;
+}
+
+static enum np_exit install_job(const struct cmdline *cl, const struct boot_info *bi)
 {
     struct install_opts o;
     NP_STRFN(memset)(&job, 0, sizeof(job));
@@ -387,6 +495,8 @@ enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
     struct blkdev *disk = pick_disk(cl);
     if (!disk || disk_stage_init(&job.disk, disk, &job.err, disk_release, TCP_WND))
         return fail_with(NP_EXIT_DISK);
+    job.disk.wipe = o.wipe;
+    job.disk.gpt_keep = o.gpt_keep;
     enum np_exit e = net_up(cl, bi);
     if (e != NP_EXIT_OK)
         return fail_with(e);    /* net_up said why; the summary still names the disk */

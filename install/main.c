@@ -45,9 +45,10 @@ static const struct cmdline_key known_keys[] = {
     { "loglevel", "console level 0-7 (default 6)" },
     { "console", "serial|screen|both: where the console goes (default both)" },
     { "verbose", "loglevel=7" },
+    { "log", "text|json: json makes every console line one JSON object (level, t: seconds since boot, msg)" },
     { "quiet", "loglevel=4" },
     { "selftest", "fault|panic|ud: exercise the failure paths; hash: check and time the SHA-2 paths" },
-    { "disk", "the target disk: name, PCI address, mmio:BASE or serial:ID" },
+    { "disk", "the target disk: name, PCI address, mmio:BASE, serial:GLOB, model:GLOB, size:N, min_size:N, max_size:N, smallest, largest (comma: all must match)" },
     { "disktest", "OFFSET+LENGTH: write, read back and compare a pattern on the disk" },
     { "virtio_mmio.device", "SIZE@BASE:IRQ: a virtio MMIO slot (QEMU microvm adds these)" },
     { "nic", "the network device: name, MAC or PCI address (default: the one booted from, else the first with link)" },
@@ -75,6 +76,10 @@ static const struct cmdline_key known_keys[] = {
     { "header", "\"Name: value\": a request header for the image (tokens; repeatable; never printed)" },
     { "auth_redirects", "send an Authorization header= to other servers a redirect leads to" },
     { "time", "UTC as 2025-05-20T12:00:00Z or @SECONDS: the time for certificate checks (default: the RTC)" },
+    { "done_url", "http://HOST/PATH: POST the result as JSON there after the install, success or failure" },
+    { "done_timeout", "seconds done_url= may take, retries included (default 30)" },
+    { "wipe", "none|ends|all: blank the disk's last MiB (ends, the default) or all past the image first" },
+    { "gpt", "fix|keep: move the image's backup GPT to the disk's last LBA (fix, the default) or not" },
 };
 
 void kmain(uint32_t magic, uint32_t info);
@@ -156,6 +161,12 @@ static int configure_console(void)
         console_set_level(LOG_WARN);
     if (cmdline_get(&cmdline, "verbose"))
         console_set_level(LOG_DEBUG);
+    const char *j = cmdline_get(&cmdline, "log");
+    if (j && NP_STRFN(strcmp)(j, "json") && NP_STRFN(strcmp)(j, "text")) {
+        log_err("error: log=%s: want json or text\n", j);
+        return -NP_EINVAL;
+    }
+    console_set_json(j && !NP_STRFN(strcmp)(j, "json"));
     if (!l)
         return 0;
     if (cmdline_parse_u64(l, &level) || level > 7) {
@@ -332,6 +343,8 @@ static struct blkdev *pick_disk(void)
         undriven_explain(DEV_DISK, why, sizeof(why)), log_err("error: %s\n", why);
     else if (err == -NP_EEXIST)
         log_err("error: disk=%s matches more than one disk\n", spec);
+    else if (err == -NP_EBADMSG)
+        log_err("error: disk=%s: a size wants digits and K, M, G or T\n", spec);
     else if (u)
         undriven_format(u, why, sizeof(why)), log_err("error: disk=%s: %s\n", spec, why);
     else

@@ -69,10 +69,13 @@ int blkdev_poll(struct blkdev *d);
 
 /*
  * Chooses the target among n disks (pure). With spec NULL: the only disk, else -NP_EINVAL
- * (several: refuse to guess) or -NP_ENODEV (none). A spec names a disk by name ("vda"), PCI
- * address ("0000:00:04.0", "00:04.0", "pci:..."), MMIO base ("mmio:0xfeb00e00") or serial
- * ("serial:XYZ" or the bare serial); -NP_ENOENT when nothing matches, -NP_EEXIST when more
- * than one does.
+ * (several: refuse to guess) or -NP_ENODEV (none). A spec is one or more hints separated by
+ * commas, all of which must match (as Ironic's root device hints): a name ("vda"), PCI address
+ * ("0000:00:04.0", "00:04.0", "pci:..."), MMIO base ("mmio:0xfeb00e00"), a bare serial,
+ * "serial:GLOB", "model:GLOB" ('*' and '?'), "size:N", "min_size:N", "max_size:N" (bytes, or
+ * with K/M/G/T, powers of 1024), "smallest", "largest" (among the disks the other hints leave).
+ * -NP_ENOENT when nothing matches, -NP_EEXIST when more than one does, -NP_EBADMSG for a
+ * malformed size.
  */
 int blkdev_select(struct blkdev *const *disks, unsigned n, const char *spec, unsigned *index);
 

@@ -10,6 +10,8 @@
 
 enum log_level { LOG_ERR = 3, LOG_WARN = 4, LOG_INFO = 6, LOG_DEBUG = 7 };
 
+#include <stdbool.h>
+
 enum console_output { CONSOLE_SERIAL = 1, CONSOLE_SCREEN = 2, CONSOLE_ALL = 3 };
 
 struct console_backend {
@@ -29,6 +31,8 @@ int console_register(const struct console_backend *b);
 void console_set_outputs(unsigned mask);
 
 void console_set_level(int level);
+/* log=json: every console line one JSON object (level, seconds since boot, message). */
+void console_set_json(bool on);
 int console_level(void);
 void log_printf(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

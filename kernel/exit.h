@@ -30,7 +30,8 @@
     X(NP_EXIT_FORMAT,   17, "format") \
     X(NP_EXIT_CANCELLED, 18, "cancelled") \
     X(NP_EXIT_CERT,     19, "cert") \
-    X(NP_EXIT_TLS,      20, "tls")
+    X(NP_EXIT_TLS,      20, "tls") \
+    X(NP_EXIT_SECTOR,   21, "sector")
 
 enum np_exit {
 #define NP_EXIT_ENUM(name, value, text) name = value,

@@ -49,7 +49,6 @@ static struct {
     uint64_t taken;         /* body bytes handed to the sink, all connections */
     size_t skip;            /* releases owed to dead connections: they credit nobody */
     struct http_get_result *res;
-    const struct http_get_opts *o;
     char origin[URL_HOST_MAX];      /* the first URL's server: Authorization header= stays there */
     uint16_t origin_port;
     bool origin_tls, elsewhere, told_withheld;
@@ -129,6 +128,8 @@ static void judge(void)
     hg.res->http_status = hg.resp.status;
     const struct http_expect e = { hg.req_offset, hg.total, hg.etag, hg.last_modified };
     enum http_verdict v = http_judge(&hg.resp, &e, &why);
+    if (hg.opts->body && hg.resp.status / 100 == 2)
+        v = HTTP_TAKE_BODY;     /* a POST's answer: any success, 201 and 204 too */
     if (v == HTTP_RESTART && hg.resp.status == 200) {
         /* The whole image instead of the range: it is the new start it asks for. */
         log_warn("http: %s; starting over from byte 0\n", why);
@@ -344,9 +345,9 @@ static const char *credentials(void)
 /* header= lines for this request: Authorization only to the first URL's server, unless auth_redirects. */
 static int send_extra_headers(void)
 {
-    for (unsigned i = 0; i < hg.o->nheaders; i++) {
-        const char *h = hg.o->headers[i];
-        if (hg.elsewhere && !hg.o->auth_redirects && hdropt_is(h, "Authorization")) {
+    for (unsigned i = 0; i < hg.opts->nheaders; i++) {
+        const char *h = hg.opts->headers[i];
+        if (hg.elsewhere && !hg.opts->auth_redirects && hdropt_is(h, "Authorization")) {
             if (!hg.told_withheld)
                 log_info("http: Authorization (header=) not sent to %s, another server than the URL's "
                          "(auth_redirects sends it)\n", hg.url.host);
@@ -361,7 +362,7 @@ static int send_extra_headers(void)
 
 static int send_request(void)
 {
-    char host[URL_HOST_MAX + 8], range[64] = "";
+    char host[URL_HOST_MAX + 8], range[64] = "", post[80] = "";
     if (!url_default_port(&hg.url))
         np_snprintf(host, sizeof(host), "%s:%u", hg.url.host, hg.url.port);
     else
@@ -369,16 +370,18 @@ static int send_request(void)
     if (hg.req_offset)      /* without a validator: a resume only a checksum can vouch for */
         np_snprintf(range, sizeof(range), "Range: bytes=%llu-\r\n", (unsigned long long)hg.req_offset);
     bool if_range = hg.req_offset && hg.validator[0];
+    if (hg.opts->body)
+        np_snprintf(post, sizeof(post), "Content-Type: application/json\r\nContent-Length: %zu\r\n", hg.opts->body_len);
     bool own_auth = false;  /* an Authorization header= replaces the URL's Basic credentials */
-    for (unsigned i = 0; i < hg.o->nheaders; i++)
-        own_auth |= hdropt_is(hg.o->headers[i], "Authorization");
+    for (unsigned i = 0; i < hg.opts->nheaders; i++)
+        own_auth |= hdropt_is(hg.opts->headers[i], "Authorization");
     const char *basic = own_auth ? NULL : credentials();
     const char *const piece[] = {
-        "GET ", url_path(&hg.url), " HTTP/1.1\r\nHost: ", host, "\r\n",
+        hg.opts->body ? "POST " : "GET ", url_path(&hg.url), " HTTP/1.1\r\nHost: ", host, "\r\n",
         basic ? "Authorization: Basic " : "", basic ? basic : "", basic ? "\r\n" : "",
         "User-Agent: " USER_AGENT "\r\nAccept: */*\r\n",
         range, if_range ? "If-Range: " : "", if_range ? hg.validator : "", if_range ? "\r\n" : "",
-        "Connection: keep-alive\r\n\r\n",
+        post, "Connection: keep-alive\r\n\r\n",
     };
     http_resp_init(&hg.resp, on_body, NULL);
     hg.judged = hg.taking = false;
@@ -388,6 +391,8 @@ static int send_request(void)
         if (conn_write(piece[i], NP_STRFN(strlen)(piece[i])))
             return -NP_EIO;
     if (send_extra_headers() || conn_write(piece[last], NP_STRFN(strlen)(piece[last])))
+        return -NP_EIO;
+    if (hg.opts->body && conn_write(hg.opts->body, hg.opts->body_len))
         return -NP_EIO;
     return altcp_output(hg.pcb) == ERR_OK ? 0 : -NP_EIO;
 }
@@ -549,7 +554,6 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
     NP_STRFN(memset)(&hg, 0, sizeof(hg));
     NP_STRFN(memset)(res, 0, sizeof(*res));
     hg.sink = sink;
-    hg.o = o;
     hg.opts = o;
     hg.res = res;
     hg.total = HTTP_LEN_UNKNOWN;

@@ -38,6 +38,9 @@ struct http_get_opts {
     unsigned nheaders;
     /* Send an Authorization header= to other hosts a redirect leads to (curl drops it). */
     bool auth_redirects;
+    /* Set: the request is a POST of these body_len bytes (application/json); any 2xx is done. */
+    const char *body;
+    size_t body_len;
 };
 
 struct http_get_result {

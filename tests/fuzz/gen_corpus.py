@@ -87,3 +87,20 @@ write("acpi_aml", "dsdt-s5", b"\x10\x1E\\_SB_" + b"\x5B\x82\x0BPCI0\x08_HID\x0C\
 write("acpi_aml", "root-s5", b"\x08\\_S5_\x12\x06\x04\x00\x01\x00\x00")
 write("acpi_aml", "ref-then-def", b"\xA4_S5_\x12\x06\x04\x0A\x09\x0A\x09" + s5)
 write("acpi_aml", "rsdp-v2", rsdp(2, 0x7FE1000, 0x7FE2000))
+
+
+# gpt: 8 bytes of disk size in sectors, then the start of an image sgdisk partitioned (on a
+# file sgdisk always uses 512-byte sectors), enough to hold the entries.
+def gpt_seed(name, image_lbas, disk_lbas, keep):
+    import subprocess
+    import tempfile
+    with tempfile.NamedTemporaryFile() as t:
+        t.truncate(image_lbas * 512)
+        t.flush()
+        subprocess.run(["sgdisk", "-n", "1:0:+64K", "-n", "2:0:0", t.name], check=True, capture_output=True)
+        data = open(t.name, "rb").read(keep)
+    write("gpt", name, struct.pack("<Q", disk_lbas) + data)
+
+
+os.makedirs(os.path.join(HERE, "gpt"), exist_ok=True)
+gpt_seed("sgdisk512", 2048, 8192, 17408)

@@ -619,7 +619,9 @@ def checksum_keys(c, sums):
 
 def qemu_argv(args, c, disk_path, job):
     vm = c["vm"]
-    cmdline = f"qemu_exit=on {job}" + (" " + c["cmdline"] if c["cmdline"] else "")
+    # wipe=none: these cases judge every byte past the image by the canary (wipe= has its own
+    # cases in provision_test.py).
+    cmdline = f"qemu_exit=on {job}" + (" " + c["cmdline"] if c["cmdline"] else "") + " wipe=none"
     blk = vm["blk"] + (f",{BLK4K}" if c["block"] == 4096 else "") + (f",{c['blk_opts']}" if c["blk_opts"] else "")
     return qemu.base_args(vm["machine"], vm["memory"]) + [
         "-netdev", "user,id=n0", "-device", f"{vm['net']},netdev=n0",

@@ -194,6 +194,66 @@ static void test_select_ambiguous(void)
     expect_select(4, "00:05.0", 0, 3);
 }
 
+/* Root device hints: three disks of 64, 96 and 128 MiB. */
+static void hinted_disks(void)
+{
+    three_disks();
+    d_a.size = 64ull << 20;
+    d_b.size = 96ull << 20;
+    d_c.size = 128ull << 20;
+    snprintf(d_b.serial, sizeof(d_b.serial), "SER-B");
+    snprintf(d_a.model, sizeof(d_a.model), "QEMU HARDDISK");
+    snprintf(d_c.model, sizeof(d_c.model), "QEMU NVMe Ctrl");
+}
+
+static void test_select_hints(void)
+{
+    hinted_disks();
+    expect_select(3, "size:96M", 0, 1);
+    expect_select(3, "size:100663296", 0, 1);
+    expect_select(3, "size:96MiB", 0, 1);
+    expect_select(3, "size:96m", 0, 1);
+    expect_select(3, "size:97M", -NP_ENOENT, 0);
+    expect_select(3, "min_size:100M", 0, 2);
+    expect_select(3, "max_size:64M", 0, 0);
+    expect_select(3, "min_size:64M,max_size:100M", -NP_EEXIST, 0);
+    expect_select(3, "min_size:65M,max_size:100M", 0, 1);
+    expect_select(3, "smallest", 0, 0);
+    expect_select(3, "largest", 0, 2);
+    expect_select(3, "min_size:65M,smallest", 0, 1);
+    expect_select(3, "largest,max_size:100M", 0, 1);
+    expect_select(3, "serial:SER-?", -NP_EEXIST, 0);
+    expect_select(3, "serial:*B", 0, 1);
+    expect_select(3, "serial:*", -NP_EEXIST, 0);
+    expect_select(3, "serial:S*-C", 0, 2);
+    expect_select(3, "serial:*-A*", 0, 0);
+    expect_select(3, "serial:SER-*,smallest", 0, 0);
+    expect_select(3, "model:QEMU*", -NP_EEXIST, 0);
+    expect_select(3, "model:QEMU NVMe Ctrl", 0, 2);
+    expect_select(3, "model:*HARD*", 0, 0);
+    expect_select(3, "model:*", -NP_EEXIST, 0);        /* vdb has no model: never matches */
+    expect_select(3, "model:QEMU*,largest", 0, 2);
+    expect_select(3, "vdb,size:96M", 0, 1);
+    expect_select(3, "vdb,size:64M", -NP_ENOENT, 0);
+    expect_select(3, "size:1T", -NP_ENOENT, 0);
+    expect_select(3, "size:0", -NP_ENOENT, 0);
+    /* Malformed sizes are refused, not matched against nothing. */
+    expect_select(3, "size:", -NP_EBADMSG, 0);
+    expect_select(3, "size:12X", -NP_EBADMSG, 0);
+    expect_select(3, "size:M", -NP_EBADMSG, 0);
+    expect_select(3, "min_size:1GB", -NP_EBADMSG, 0);
+    expect_select(3, "size:99999999999999999999", -NP_EBADMSG, 0);
+    expect_select(3, "size:17179869184T", -NP_EBADMSG, 0);
+    /* Ties under smallest/largest are ambiguous. */
+    d_b.size = d_a.size;
+    expect_select(3, "smallest", -NP_EEXIST, 0);
+    expect_select(3, "smallest,serial:*B", 0, 1);
+    d_b.size = d_c.size;
+    expect_select(3, "largest", -NP_EEXIST, 0);
+    expect_select(3, "", -NP_ENOENT, 0);
+    expect_select(3, ",", -NP_ENOENT, 0);
+}
+
 int main(void)
 {
     TEST_RUN(test_check_valid);
@@ -204,5 +264,6 @@ int main(void)
     TEST_RUN(test_select_no_spec);
     TEST_RUN(test_select_by);
     TEST_RUN(test_select_ambiguous);
+    TEST_RUN(test_select_hints);
     return test_finish();
 }
