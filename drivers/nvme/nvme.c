@@ -150,6 +150,8 @@ static int nvme_submit(struct blkdev *bd, struct blk_req *r)
     struct nvme_slot *s = &c->slots[i];
     if (r->op == BLK_FLUSH) {
         nvme_cmd_flush(&e, ns->nsid);
+    } else if (r->op == BLK_WRITE_ZEROES) {
+        nvme_cmd_write_zeroes(&e, ns->nsid, r->offset >> ns->lba_shift, (uint32_t)(r->len >> ns->lba_shift));
     } else {
         uint8_t opc = r->op == BLK_READ ? NVME_CMD_READ : NVME_CMD_WRITE;
         nvme_cmd_rw(&e, opc, ns->nsid, r->offset >> ns->lba_shift, (uint32_t)(r->len >> ns->lba_shift));
@@ -298,6 +300,9 @@ static void ns_register(struct nvme_ctrl *c, uint32_t nsid, const struct nvme_ns
     bd->queue_depth = c->nslots;
     bd->read_only = info->write_protected;
     bd->can_flush = c->info.vwc;
+    /* Write Zeroes (ONCS bit 3): NLB is 16 bits, so at most 65536 blocks a command (1 GiB at most). */
+    uint64_t zeroes = (uint64_t)65536 << ns->lba_shift;
+    bd->max_zeroes = c->info.oncs & NVME_ONCS_WRITE_ZEROES ? (uint32_t)(zeroes < (1u << 30) ? zeroes : 1u << 30) : 0;
     if (blkdev_register(bd))
         log_warn("nvme: %s: no room for disk %s\n", c->location, bd->name);
 }

@@ -56,6 +56,11 @@ void nvme_cmd_rw(struct nvme_sqe *e, uint8_t opc, uint32_t nsid, uint64_t slba, 
     e->cdw12 = (nlb - 1) & 0xFFFF;      /* NLB is 0-based */
 }
 
+void nvme_cmd_write_zeroes(struct nvme_sqe *e, uint32_t nsid, uint64_t slba, uint32_t nlb)
+{
+    nvme_cmd_rw(e, NVME_CMD_WRITE_ZEROES, nsid, slba, nlb);     /* the same SLBA/NLB layout */
+}
+
 void nvme_cmd_flush(struct nvme_sqe *e, uint32_t nsid)
 {
     sqe_clear(e, NVME_CMD_FLUSH, nsid);

@@ -32,6 +32,9 @@ uint32_t nvme_max_transfer(uint8_t mdts, unsigned mpsmin);
 void nvme_cmd_rw(struct nvme_sqe *e, uint8_t opc, uint32_t nsid, uint64_t slba, uint32_t nlb);
 /* FLUSH (6.8). */
 void nvme_cmd_flush(struct nvme_sqe *e, uint32_t nsid);
+/* Write Zeroes of nlb blocks (1-65536) from slba; no data pointer. DEAC is left clear: the
+   blocks read as zeros whatever the controller's deallocation behaviour (DLFEAT). */
+void nvme_cmd_write_zeroes(struct nvme_sqe *e, uint32_t nsid, uint64_t slba, uint32_t nlb);
 /* IDENTIFY (5.15) of cns into one page at buf. */
 void nvme_cmd_identify(struct nvme_sqe *e, uint8_t cns, uint32_t nsid, uint64_t buf);
 /* CREATE I/O COMPLETION/SUBMISSION QUEUE (5.3, 5.4): qid, size entries, interrupts off. */

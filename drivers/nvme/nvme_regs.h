@@ -112,6 +112,7 @@ _Static_assert(offsetof(struct nvme_cqe, status) == 14, "CQE status");
 #define NVME_CMD_FLUSH          0x00
 #define NVME_CMD_WRITE          0x01
 #define NVME_CMD_READ           0x02
+#define NVME_CMD_WRITE_ZEROES   0x08    /* NVM Command Set 1.0 3.3.7: no data, NLB blocks of zeros */
 #define NVME_CMD_WRITE_ZEROES   0x08
 #define NVME_CMD_DSM            0x09
 

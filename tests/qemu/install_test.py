@@ -335,6 +335,8 @@ CASES = {
                    expect=(r"disk vda: .*, write-zeroes", r"install: \d+ bytes zeroed by disk vda itself")),
     "zeroes-off": case(fault("normal"), 24 * MIB + 4321, holes=True, zeroed=0, blk_opts="write-zeroes=off",
                        forbid=(BREAK, r"write-zeroes", r"zeroed by disk")),
+    "zeroes-nvme": case(fault("normal"), 24 * MIB + 4321, holes=True, zeroed="units", vm=NVME_E1000E,
+                        expect=(r"disk nvme0n1: .*, write-zeroes", r"install: \d+ bytes zeroed by disk nvme0n1 itself")),
     "zeroes-4k-legacy": case(fault("normal"), 12 * MIB + 4096 * 3 + 100, holes=True, zeroed="units", block=4096,
                              vm=PC32, expect=(r"disk vda: .*via pci-legacy.*, write-zeroes",)),
 }

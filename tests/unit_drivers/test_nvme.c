@@ -64,6 +64,14 @@ static void test_commands(void)
     CHECK_EQ_U64(e.cdw12, 7);                               /* 0-based */
     nvme_cmd_rw(&e, NVME_CMD_READ, 1, 0, 65536);
     CHECK_EQ_U64(e.cdw12, 0xFFFF);
+    nvme_cmd_write_zeroes(&e, 2, 0x200000000ull + 5, 128);   /* no data: no PRPs, DEAC clear */
+    CHECK_EQ_U64(e.opc, NVME_CMD_WRITE_ZEROES);
+    CHECK_EQ_U64(e.nsid, 2);
+    CHECK_EQ_U64(e.cdw10, 5);
+    CHECK_EQ_U64(e.cdw11, 2);
+    CHECK_EQ_U64(e.cdw12, 127);
+    CHECK_EQ_U64(e.prp1, 0);
+    CHECK_EQ_U64(e.prp2, 0);
     nvme_cmd_create_cq(&e, 1, 64, 0x5000);
     CHECK_EQ_U64(e.opc, NVME_ADM_CREATE_CQ);
     CHECK_EQ_U64(e.cdw10, 63u << 16 | 1);
