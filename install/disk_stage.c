@@ -213,6 +213,18 @@ void disk_stage_settle(struct disk_stage *d)
 /* Zeroes [from, to) of the disk, a MiB at a time. */
 static int zero_range(struct disk_stage *d, uint64_t from, uint64_t to)
 {
+    static struct blk_req r;    /* static: a timed-out request may still complete later */
+    /* WRITE_ZEROES where the disk has it: no data crosses the bus. Refused: write the zeros. */
+    while (from < to && d->disk->max_zeroes) {
+        size_t n = to - from < d->disk->max_zeroes ? (size_t)(to - from) : d->disk->max_zeroes;
+        r = (struct blk_req){ BLK_WRITE_ZEROES, from, NULL, n, BLK_PENDING, req_done, NULL };
+        int err = blkdev_sync(d->disk, &r, DISK_STALL_US);
+        if (err == -NP_ENOTSUP)
+            break;
+        if (err)
+            return disk_fail(d, &r, op_name(BLK_WRITE_ZEROES));
+        from += n;
+    }
     while (from < to) {
         size_t n = to - from < HOLD_BYTES ? (size_t)(to - from) : HOLD_BYTES;
         if (disk_sync(d, BLK_WRITE, from, d->zero, n))
@@ -226,8 +238,8 @@ static int zero_range(struct disk_stage *d, uint64_t from, uint64_t to)
  * wipe=ends (the default) blanks the disk's last MiB, where an old backup GPT, an mdraid 1.0
  * superblock and other end-of-disk signatures sit, as far as the image will not cover it;
  * wipe=all blanks everything past the image (the whole disk past the first MiB when the length
- * is unknown). The first MiB is blanked anyway: it is written last. No WRITE_ZEROES in this
- * tree's blkdev yet: zero writes of the held-MiB size.
+ * is unknown). The first MiB is blanked anyway: it is written last. zero_range uses
+ * WRITE_ZEROES where the disk offers it, else zero writes of the held-MiB size.
  */
 static int disk_wipe(struct disk_stage *d)
 {
