@@ -15,6 +15,7 @@
 #include "kernel/lineedit.h"
 #include "kernel/printf.h"
 #include "kernel/string.h"
+#include "kernel/urlmask.h"
 #include "net/http/http_fetch.h"
 #include "net/http/url.h"
 #include "net/lwip-port/net.h"
@@ -186,7 +187,9 @@ static int entry_url(const struct catalog_entry *e)
         log_err("error: catalog: %s: cannot resolve url=%s against %s\n", e->name, e->url, m.catalog_url);
         return -1;
     }
-    np_snprintf(m.url, sizeof(m.url), "http://%s:%u%s", out.host, out.port, url_path(&out));
+    /* The scheme and the credentials of the catalog's URL carry over, as url_resolve keeps them. */
+    np_snprintf(m.url, sizeof(m.url), "%s://%.*s%s%s:%u%s", out.tls ? "https" : "http", (int)out.userinfo_len,
+                out.text, out.userinfo_len ? "@" : "", out.host, out.port, url_path(&out));
     return 0;
 }
 
@@ -305,9 +308,9 @@ static enum np_exit install(const struct blkdev *d)
         return NP_EXIT_USAGE;
     }
     if (NP_STRFN(strcmp)(m.name, m.url))
-        log_info("menu: installing %s (%s) onto disk %s\n", m.name, m.url, d->name);
+        log_info("menu: installing %s (%s) onto disk %s\n", m.name, urlmask_str(m.url), d->name);
     else
-        log_info("menu: installing %s onto disk %s\n", m.url, d->name);
+        log_info("menu: installing %s onto disk %s\n", urlmask_str(m.url), d->name);
     return install_run(&m.install_cl, m.bi);
 }
 
