@@ -108,21 +108,7 @@ class TlsNginx:
                     f"error_log {prefix}/error.log info;\nevents {{ worker_connections 64; }}\n"
                     f"http {{\n  access_log {prefix}/access.log;\n{temps}  default_type application/octet-stream;\n"
                     + "".join(servers) + "}\n")
-        self.proc = subprocess.Popen([NGINX, "-p", prefix, "-e", f"{prefix}/error.log", "-c", conf],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=open(os.path.join(prefix, "stderr.log"), "w"))
-        import socket
-        import time
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.ports["plain"]), timeout=1).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.05)
-        self.close()
-        raise RuntimeError(f"nginx did not start: see {prefix}/error.log")
+        self.proc = qemu.start_nginx(NGINX, prefix, conf, self.ports["plain"])
 
     def close(self):
         if self.proc.poll() is None:

@@ -581,19 +581,7 @@ class Nginx:
                     f"  server {{\n    listen 127.0.0.1:{self.port};\n    root {root};\n"
                     f"    location = /old {{ return 302 /img.raw; }}\n  }}\n}}\n")
         self.access_log = os.path.join(prefix, "access.log")
-        self.proc = subprocess.Popen([NGINX, "-p", prefix, "-e", f"{prefix}/error.log", "-c", conf],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=open(os.path.join(prefix, "stderr.log"), "w"))
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                if self.proc.poll() is not None:
-                    break
-                time.sleep(0.05)
-        self.close()
-        raise RuntimeError(f"nginx did not start: see {prefix}/stderr.log and error.log")
+        self.proc = qemu.start_nginx(NGINX, prefix, conf, self.port)
 
     def close(self):
         if self.proc.poll() is None:

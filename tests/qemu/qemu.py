@@ -234,3 +234,24 @@ def run(argv, timeout):
         timed_out = True
     serial = out.decode("utf-8", "replace").replace("\r\n", "\n")
     return Result(proc.returncode, serial, time.monotonic() - start, timed_out, argv)
+
+
+def start_nginx(nginx, prefix, conf, port):
+    """Starts nginx on conf (its files under prefix) and returns the process once 127.0.0.1:port
+    answers; raises RuntimeError, nginx stopped, when it does not within 5 s."""
+    import socket
+    proc = subprocess.Popen([nginx, "-p", prefix, "-e", f"{prefix}/error.log", "-c", conf],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=open(os.path.join(prefix, "stderr.log"), "w"))
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.05)
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(10)
+    raise RuntimeError(f"nginx did not start: see {prefix}/stderr.log and error.log")
