@@ -10,11 +10,11 @@
 #define TICK_SLACK_MS   1000    /* lwIP's lease timer fires up to one 1 s tick early */
 
 /*
- * patches/lwip/0001 and lwipopts.h: lease timers in 32-bit counts of 1 s ticks. Without them a
+ * patches/lwip/0002 and lwipopts.h: lease timers in 32-bit counts of 1 s ticks. Without them a
  * lease under two minutes expires before it is renewed, and one of days is cut short.
  */
 _Static_assert(DHCP_COARSE_TIMER_SECS == 1, "lwipopts.h must set DHCP_COARSE_TIMER_SECS to 1");
-_Static_assert(sizeof(((struct dhcp *)0)->t0_timeout) == 4, "lwIP lacks patches/lwip/0001-dhcp-lease-timers.patch");
+_Static_assert(sizeof(((struct dhcp *)0)->t0_timeout) == 4, "lwIP lacks patches/lwip/0002-dhcp-lease-timers.patch");
 
 static bool holds_lease(uint8_t s)
 {

@@ -1,5 +1,5 @@
 /*
- * The DHCP lease over time (RFC 2131 4.4.5): lwIP's DHCP client (with patches/lwip/0001 and
+ * The DHCP lease over time (RFC 2131 4.4.5): lwIP's DHCP client (with patches/lwip/0002 and
  * our lwipopts.h, built for the host) against a small DHCP server in this file, on a clock the
  * test moves a second at a time. It checks when the client renews (T1, unicast), rebinds (T2,
  * broadcast), sends again, and gives the lease up, for leases of a minute, of days and

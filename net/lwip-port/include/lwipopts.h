@@ -33,7 +33,7 @@
 #define LWIP_TCP_SACK_OUT           1   /* tell the sender what arrived out of order */
 /*
  * DHCP lease timers in 1 s ticks, not lwIP's 60 s: a lease of a minute must be renewed at T1
- * and rebound at T2 (RFC 2131 4.4.5) before it ends. Needs patches/lwip/0001 (u32_t counters,
+ * and rebound at T2 (RFC 2131 4.4.5) before it ends. Needs patches/lwip/0002 (u32_t counters,
  * so leases of days are not clamped). Renewal and rebind requests are sent again after half
  * the time left, down to 5 s instead of the RFC's 60 s, so that a short lease gets more than
  * one try per phase.
