@@ -196,7 +196,8 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     o->format = FORMAT_AUTO;
     if ((s = cmdline_get(cl, "format")) && format_parse(s, &o->format))
         return log_err("error: format=%s: want auto, raw, gzip, zstd, xz or bzip2\n", s), -1;
-    o->http = (struct http_get_opts){ (unsigned)retries, (uint32_t)timeout * 1000, 8, false, NULL, 0, false, NULL, 0 };
+    o->http = (struct http_get_opts){ .retries = (unsigned)retries, .idle_ms = (uint32_t)timeout * 1000,
+                                      .max_redirects = 8 };
     return parse_headers(cl, &o->http) || parse_disk_opts(cl, o) ? -1 : 0;    /* resume_unvalidated: see install_run */
 }
 

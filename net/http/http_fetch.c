@@ -48,7 +48,7 @@ enum np_exit http_fetch(const char *url, char *buf, size_t cap, size_t *len)
 {
     static const struct http_sink sink = { fetch_begin, fetch_data, fetch_pump, NULL };
     /* No hash protects a config file: one without validators is fetched again from byte 0. */
-    const struct http_get_opts o = { FETCH_RETRIES, FETCH_IDLE_MS, 8, false, NULL, 0, false, NULL, 0 };
+    const struct http_get_opts o = { .retries = FETCH_RETRIES, .idle_ms = FETCH_IDLE_MS, .max_redirects = 8 };
     struct http_get_result res;
     f.buf = buf;
     f.cap = cap;
@@ -89,8 +89,9 @@ static int post_pump(void *ctx, const char **why)
 enum np_exit http_post_json(const char *url, const char *body, uint32_t deadline_ms)
 {
     static const struct http_sink sink = { post_begin, post_data, post_pump, NULL };
-    struct http_get_opts o = { POST_RETRIES, deadline_ms < FETCH_IDLE_MS ? deadline_ms : FETCH_IDLE_MS, 2, false,
-                               NULL, 0, false, body, NP_STRFN(strlen)(body) };
+    struct http_get_opts o = { .retries = POST_RETRIES,
+                               .idle_ms = deadline_ms < FETCH_IDLE_MS ? deadline_ms : FETCH_IDLE_MS,
+                               .max_redirects = 2, .body = body, .body_len = NP_STRFN(strlen)(body) };
     struct http_get_result res;
     post.deadline_ms = clock_ms() + deadline_ms;
     http_get(url, &o, &sink, &res);
