@@ -18,6 +18,7 @@
 #include "install/dec_zstd.h"
 #include "install/detect.h"
 #include "install/disk_stage.h"
+#include "install/report.h"
 #include "install/source_http.h"
 #include "install/summary.h"
 #include "install/sums.h"
@@ -30,12 +31,16 @@
 #include "lwip/netif.h"
 #include "lwip/opt.h"
 #include "net/http/http_fetch.h"
+#include "net/http/http_notify.h"
 #include "net/http/hdropt.h"
 #include "net/http/http_resp.h"
+#include "net/http/url.h"
 #include "net/lwip-port/net.h"
 
 #define PROGRESS_US     1000000ull
 #define SUMS_FILE_MAX   (128u << 10)    /* a SHA256SUMS of a few thousand files */
+#define NOTIFY_EVERY_S  10              /* progress_every= by default */
+#define NOTIFY_TIMEOUT_MS 10000         /* one progress POST may take this long, then it is abandoned */
 
 /* The ring is the receive buffer: it must hold a whole TCP window beyond what it lends back early. */
 _Static_assert(DISK_STAGE_RING_BYTES >= 4 * TCP_WND, "keep the ring well above TCP_WND");
@@ -50,6 +55,8 @@ struct install_opts {
     enum format format;
     enum disk_wipe wipe;
     bool gpt_keep;
+    const char *progress_url;
+    uint64_t progress_every_us;
     struct http_get_opts http;
 };
 
@@ -64,6 +71,9 @@ static struct {
     struct checksum_stage raw;      /* raw_sha256= or verify=readback: right before the disk */
     struct disk_stage disk;
     uint64_t t0_us, last_progress_us, t0_tsc;
+    /* progress_url=: the notifier runs beside the download, from the progress path. */
+    bool notify;
+    uint64_t notify_every_us, last_notify_us;
     /* The result as summary() printed it, for done_url=. */
     enum np_exit status;
     uint64_t us;
@@ -71,10 +81,51 @@ static struct {
     struct digest digest;
 } job;
 
+/* The MAC and address in use, the disk and the time so far: for done_url= and progress_url=. */
+static void report_who(struct report_who *w, char ip[IP4ADDR_STRLEN_MAX], uint64_t us)
+{
+    ip[0] = '\0';
+    if (netif_default)
+        ip4addr_ntoa_r(netif_ip4_addr(netif_default), ip, IP4ADDR_STRLEN_MAX);
+    *w = (struct report_who){ us, job.disk.disk ? job.disk.disk->name : "", net_mac(), ip };
+}
+
+/*
+ * progress_url=: every progress_every= seconds a progress object goes out, without waiting for
+ * anything; one still in flight when the next is due makes that one a skip (http_notify.h).
+ */
+static void notify_progress(uint64_t now)
+{
+    char body[384], ip[IP4ADDR_STRLEN_MAX];
+    struct report_who w;
+    if (!job.notify)
+        return;
+    http_notify_poll();
+    if (now - job.last_notify_us < job.notify_every_us)
+        return;
+    job.last_notify_us = now;
+    report_who(&w, ip, now - job.t0_us);
+    report_json_progress(body, sizeof(body), "downloading", job.detect.pos, job.detect.total, job.disk.pos, &w);
+    http_notify_post(body);
+}
+
+/* The notifier's end: whatever is in flight is dropped; one line of counts. */
+static void notify_end(void)
+{
+    struct http_notify_stats st;
+    if (!job.notify)
+        return;
+    job.notify = false;
+    http_notify_stop(&st);
+    log_info("progress: %u POSTs to progress_url= (%u taken, %u failed, %u skipped while one was in flight)\n",
+             st.sent, st.taken, st.failed, st.skipped);
+}
+
 /* Bytes received (served, hashed) and bytes written (the image); rate and ETA of the received. */
 static void progress(bool force)
 {
     uint64_t now = clock_us(), pos = job.detect.pos, total = job.detect.total;
+    notify_progress(now);
     if (!force && now - job.last_progress_us < PROGRESS_US)
         return;
     job.last_progress_us = now;
@@ -169,6 +220,18 @@ static int parse_disk_opts(const struct cmdline *cl, struct install_opts *o)
     return 0;
 }
 
+/* progress_url=: parsed now (a bad URL is a usage error); the reports start with the download. */
+static int start_notifier(const struct install_opts *o)
+{
+    int err = http_notify_start(o->progress_url, NOTIFY_TIMEOUT_MS);
+    if (err)
+        return log_err("error: progress_url=%s: %s\n", urlmask_str(o->progress_url),
+                       err == -NP_EOVERFLOW ? "too long for a report's request" : url_strerror(err)), -1;
+    job.notify = true;
+    job.notify_every_us = o->progress_every_us;
+    return 0;
+}
+
 static int parse_opts(const struct cmdline *cl, struct install_opts *o)
 {
     uint64_t retries = 5, timeout = 30;
@@ -196,6 +259,13 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     o->format = FORMAT_AUTO;
     if ((s = cmdline_get(cl, "format")) && format_parse(s, &o->format))
         return log_err("error: format=%s: want auto, raw, gzip, zstd, xz or bzip2\n", s), -1;
+    o->progress_url = cmdline_get(cl, "progress_url");
+    uint64_t every = NOTIFY_EVERY_S;
+    if ((s = cmdline_get(cl, "progress_every")) && (cmdline_parse_u64(s, &every) || !every || every > 3600))
+        return log_err("error: progress_every=%s: want seconds, 1 to 3600\n", s), -1;
+    o->progress_every_us = every * 1000000;
+    if (o->progress_url && start_notifier(o))
+        return -1;
     o->http = (struct http_get_opts){ .retries = (unsigned)retries, .idle_ms = (uint32_t)timeout * 1000,
                                       .max_redirects = 8 };
     return parse_headers(cl, &o->http) || parse_disk_opts(cl, o) ? -1 : 0;    /* resume_unvalidated: see install_run */
@@ -430,24 +500,6 @@ static void build_chain(const struct install_opts *o)
 }
 
 
-/* The result line's figures as one JSON object, and who sends it: the MAC and address in use. */
-static void report_json(char *buf, size_t size)
-{
-    char hex[DIGEST_HEX_MAX] = "", ip[IP4ADDR_STRLEN_MAX] = "";
-    static const uint8_t none[6];
-    const uint8_t *m = net_mac() ? net_mac() : none;
-    if (job.have_digest)
-        digest_hex(&job.digest, hex);
-    if (netif_default)
-        ip4addr_ntoa_r(netif_ip4_addr(netif_default), ip, sizeof(ip));
-    np_snprintf(buf, size, "{\"result\":\"%s\",\"code\":\"%s\",\"bytes\":%llu,\"%s\":%s%s%s,"
-                "\"seconds\":%llu.%03llu,\"disk\":\"%s\",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\",\"ip\":\"%s\"}",
-                job.status == NP_EXIT_OK ? "ok" : "error", np_exit_name(job.status), (unsigned long long)job.disk.pos,
-                digest_name(job.have_digest ? job.digest.alg : DIGEST_SHA256), hex[0] ? "\"" : "null", hex, hex[0] ? "\"" : "", (unsigned long long)(job.us / 1000000),
-                (unsigned long long)(job.us / 1000 % 1000), job.disk.disk ? job.disk.disk->name : "",
-                m[0], m[1], m[2], m[3], m[4], m[5], ip);
-}
-
 /*
  * done_url=: after the install, success or failure, the result goes to the provisioning
  * server, so it can stop offering this machine the installer. Bounded by done_timeout=: a
@@ -457,7 +509,8 @@ static void report_done(const struct cmdline *cl, const struct boot_info *bi)
 {
     const char *url = cmdline_get(cl, "done_url"), *t = cmdline_get(cl, "done_timeout");
     uint64_t timeout = 30;
-    char body[640];     /* room for a SHA-512 digest */
+    char body[640], ip[IP4ADDR_STRLEN_MAX];     /* room for a SHA-512 digest */
+    struct report_who w;
     if (!url)
         return;
     if (t && (cmdline_parse_u64(t, &timeout) || !timeout || timeout > 3600)) {
@@ -468,7 +521,8 @@ static void report_done(const struct cmdline *cl, const struct boot_info *bi)
         log_warn("report: no network to send done_url= over\n");
         return;
     }
-    report_json(body, sizeof(body));
+    report_who(&w, ip, job.us);
+    report_json_done(body, sizeof(body), job.status, job.disk.pos, job.have_digest ? &job.digest : NULL, &w);
     log_info("report: POST %s %s\n", urlmask_str(url), body);
     if (http_post_json(url, body, (uint32_t)timeout * 1000) == NP_EXIT_OK)
         log_info("report: done_url= took the result\n");
@@ -481,6 +535,7 @@ static enum np_exit install_job(const struct cmdline *cl, const struct boot_info
 enum np_exit install_run(const struct cmdline *cl, const struct boot_info *bi)
 {
     enum np_exit e = install_job(cl, bi);
+    notify_end();       /* before done_url=: its POST is the last word */
     job.status = e;     /* also for endings before any summary (a usage error) */
     report_done(cl, bi);
     return e;
@@ -509,6 +564,11 @@ static enum np_exit install_job(const struct cmdline *cl, const struct boot_info
     o.http.resume_unvalidated = o.have_want || o.have_raw;
     build_chain(&o);
     job.t0_us = job.last_progress_us = clock_us();
+    if (job.notify) {
+        log_info("progress: POST to %s every %llu s\n", urlmask_str(o.progress_url),
+                 (unsigned long long)(job.notify_every_us / 1000000));
+        job.last_notify_us = job.t0_us - job.notify_every_us;  /* the first goes out at once */
+    }
     job.t0_tsc = __builtin_ia32_rdtsc();
     e = download(&o);
     return e == NP_EXIT_OK ? finish(&o) : fail_with(e);

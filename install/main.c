@@ -78,6 +78,8 @@ static const struct cmdline_key known_keys[] = {
     { "time", "UTC as 2025-05-20T12:00:00Z or @SECONDS: the time for certificate checks (default: the RTC)" },
     { "done_url", "http://HOST/PATH: POST the result as JSON there after the install, success or failure" },
     { "done_timeout", "seconds done_url= may take, retries included (default 30)" },
+    { "progress_url", "http(s)://HOST/PATH: POST progress as JSON there during the download, never waiting on it" },
+    { "progress_every", "seconds between progress_url= POSTs (default 10)" },
     { "wipe", "none|ends|all: blank the disk's last MiB (ends, the default) or all past the image first" },
     { "gpt", "fix|keep: move the image's backup GPT to the disk's last LBA (fix, the default) or not" },
 };

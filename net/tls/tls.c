@@ -52,8 +52,12 @@ static struct tls_trust trust;
 static struct altcp_tls_config *config;
 static mbedtls_x509_crt roots;
 
-/* What the current handshake found; reset by tls_open. */
-static struct {
+/*
+ * What a handshake found; reset when its connection opens. Two records: the HTTP client's
+ * connection and the notifier's (progress_url=) may shake hands at the same time, and the
+ * name check of one must never read the other's host.
+ */
+struct handshake {
     char host[256];
     uint16_t port;
     bool host_is_ip;
@@ -65,7 +69,8 @@ static struct {
     char not_before[24], not_after[24];
     int alert;                  /* a fatal alert the server sent, or -1 */
     uint64_t t0;
-} hs;
+};
+static struct handshake hs, hs_aux;
 
 static struct {
     bool have;
@@ -114,7 +119,7 @@ static void format_time(const mbedtls_x509_time *t, char *buf, size_t cap)
 }
 
 /* The leaf's DNS and IP names (and its CN when it has none), for the mismatch line. */
-static void record_names(const mbedtls_x509_crt *crt)
+static void record_names(struct handshake *h, const mbedtls_x509_crt *crt)
 {
     struct tls_san sans[MAX_SANS];
     size_t n = 0;
@@ -127,9 +132,9 @@ static void record_names(const mbedtls_x509_crt *crt)
             NP_STRFN(memcpy)(cn, a->val.p, k);
             cn[k] = '\0';
         }
-    tls_names_format(sans, n, cn, hs.names, sizeof(hs.names));
-    if (hs.host_is_ip && !tls_san_has_ip(sans, n, hs.ip))
-        hs.flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    tls_names_format(sans, n, cn, h->names, sizeof(h->names));
+    if (h->host_is_ip && !tls_san_has_ip(sans, n, h->ip))
+        h->flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
 }
 
 /*
@@ -138,18 +143,18 @@ static void record_names(const mbedtls_x509_crt *crt)
  */
 static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
-    (void)ctx;
-    if (!hs.verify_called)
-        mbedtls_x509_dn_gets(hs.issuer, sizeof(hs.issuer), &crt->issuer);
-    hs.verify_called = true;
+    struct handshake *h = ctx;
+    if (!h->verify_called)
+        mbedtls_x509_dn_gets(h->issuer, sizeof(h->issuer), &crt->issuer);
+    h->verify_called = true;
     if (depth == 0) {
-        uint32_t before = hs.flags;
-        record_names(crt);
-        *flags |= hs.flags & ~before & MBEDTLS_X509_BADCERT_CN_MISMATCH;
-        format_time(&crt->valid_from, hs.not_before, sizeof(hs.not_before));
-        format_time(&crt->valid_to, hs.not_after, sizeof(hs.not_after));
+        uint32_t before = h->flags;
+        record_names(h, crt);
+        *flags |= h->flags & ~before & MBEDTLS_X509_BADCERT_CN_MISMATCH;
+        format_time(&crt->valid_from, h->not_before, sizeof(h->not_before));
+        format_time(&crt->valid_to, h->not_after, sizeof(h->not_after));
     }
-    hs.flags |= *flags;
+    h->flags |= *flags;
     return 0;
 }
 
@@ -218,7 +223,9 @@ static int tls_init(enum np_exit *status, char *msg, size_t cap)
     return 0;
 }
 
-struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status, char *msg, size_t cap)
+/* A connection pcb whose handshake is recorded in h. */
+static struct altcp_pcb *open_with(struct handshake *h, const char *host, uint16_t port, enum np_exit *status,
+                                  char *msg, size_t cap)
 {
     *status = NP_EXIT_OK;
     if (!trust.insecure && walltime_now() < 0) {
@@ -229,12 +236,12 @@ struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status
     }
     if (!config && tls_init(status, msg, cap))
         return NULL;
-    NP_STRFN(memset)(&hs, 0, sizeof(hs));
-    hs.alert = -1;
-    hs.t0 = clock_ms();
-    np_strlcpy(hs.host, host, sizeof(hs.host));
-    hs.port = port;
-    hs.host_is_ip = tls_parse_ipv4(host, hs.ip);
+    NP_STRFN(memset)(h, 0, sizeof(*h));
+    h->alert = -1;
+    h->t0 = clock_ms();
+    np_strlcpy(h->host, host, sizeof(h->host));
+    h->port = port;
+    h->host_is_ip = tls_parse_ipv4(host, h->ip);
     struct altcp_pcb *inner = altcp_tcp_new_ip_type(IPADDR_TYPE_V4);
     struct altcp_pcb *pcb = inner ? altcp_tls_wrap(config, inner) : NULL;
     if (!pcb) {
@@ -246,12 +253,22 @@ struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status
     }
     mbedtls_ssl_context *ssl = altcp_tls_context(pcb);
     /* SNI and mbedTLS's own DNS-name check; RFC 6066 3: no SNI for an address. */
-    if (!hs.host_is_ip)
+    if (!h->host_is_ip)
         mbedtls_ssl_set_hostname(ssl, host);
-    mbedtls_ssl_set_verify(ssl, verify_cb, NULL);
+    mbedtls_ssl_set_verify(ssl, verify_cb, h);
     if (saved.have && saved.port == port && !NP_STRFN(strcmp)(saved.host, host))
         mbedtls_ssl_set_session(ssl, &saved.s);
     return pcb;
+}
+
+struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status, char *msg, size_t cap)
+{
+    return open_with(&hs, host, port, status, msg, cap);
+}
+
+struct altcp_pcb *tls_open_aux(const char *host, uint16_t port, enum np_exit *status, char *msg, size_t cap)
+{
+    return open_with(&hs_aux, host, port, status, msg, cap);
 }
 
 void tls_note_error(struct altcp_pcb *pcb)
@@ -273,34 +290,44 @@ static const char *alert_name(int a)
     }
 }
 
-enum np_exit tls_failure(char *msg, size_t cap)
+static enum np_exit failure_of(const struct handshake *h, char *msg, size_t cap)
 {
-    enum tls_reason r = tls_reason_of(hs.flags);
+    enum tls_reason r = tls_reason_of(h->flags);
     switch (r) {
     case TLS_OK:
         break;
     case TLS_UNKNOWN_ISSUER:
-        np_snprintf(msg, cap, "certificate of %s: unknown issuer \"%s\" (not among the trusted roots)", hs.host,
-                    hs.issuer);
+        np_snprintf(msg, cap, "certificate of %s: unknown issuer \"%s\" (not among the trusted roots)", h->host,
+                    h->issuer);
         return NP_EXIT_CERT;
     case TLS_EXPIRED:
-        np_snprintf(msg, cap, "certificate of %s: expired on %s UTC", hs.host, hs.not_after);
+        np_snprintf(msg, cap, "certificate of %s: expired on %s UTC", h->host, h->not_after);
         return NP_EXIT_CERT;
     case TLS_NOT_YET_VALID:
-        np_snprintf(msg, cap, "certificate of %s: not yet valid (valid from %s UTC)", hs.host, hs.not_before);
+        np_snprintf(msg, cap, "certificate of %s: not yet valid (valid from %s UTC)", h->host, h->not_before);
         return NP_EXIT_CERT;
     case TLS_NAME_MISMATCH:
-        np_snprintf(msg, cap, "certificate of %s: name mismatch: it is for %s", hs.host, hs.names);
+        np_snprintf(msg, cap, "certificate of %s: name mismatch: it is for %s", h->host, h->names);
         return NP_EXIT_CERT;
     default:
-        np_snprintf(msg, cap, "certificate of %s: %s (flags %#x)", hs.host, tls_reason_text(r), hs.flags);
+        np_snprintf(msg, cap, "certificate of %s: %s (flags %#x)", h->host, tls_reason_text(r), h->flags);
         return NP_EXIT_CERT;
     }
-    if (hs.alert >= 0) {
-        np_snprintf(msg, cap, "%s refused the TLS handshake: alert %d (%s)", hs.host, hs.alert, alert_name(hs.alert));
+    if (h->alert >= 0) {
+        np_snprintf(msg, cap, "%s refused the TLS handshake: alert %d (%s)", h->host, h->alert, alert_name(h->alert));
         return NP_EXIT_TLS;
     }
     return NP_EXIT_OK;
+}
+
+enum np_exit tls_failure(char *msg, size_t cap)
+{
+    return failure_of(&hs, msg, cap);
+}
+
+enum np_exit tls_aux_failure(char *msg, size_t cap)
+{
+    return failure_of(&hs_aux, msg, cap);
 }
 
 void tls_connected(struct altcp_pcb *pcb)

@@ -3,7 +3,8 @@
  * suites, SNI, the certificate chain checked against the built-in Mozilla roots and/or a
  * ca= boot module, the host name against the certificate's DNS and IP names (RFC 6125), and
  * the session kept for the next connection to the same server (RFC 5077 tickets or ids).
- * One connection at a time.
+ * One download connection at a time (tls_open), and beside it one notifier connection
+ * (tls_open_aux, progress_url=) whose handshake is recorded apart.
  */
 #ifndef NET_TLS_TLS_H
 #define NET_TLS_TLS_H
@@ -37,6 +38,12 @@ int tls_configure(const struct tls_trust *t);
  */
 struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status, char *msg, size_t cap);
 
+/*
+ * The same for the notifier's one connection beside the download's: its handshake is recorded
+ * apart (tls_aux_failure reads it), and nothing of it is logged or kept for later.
+ */
+struct altcp_pcb *tls_open_aux(const char *host, uint16_t port, enum np_exit *status, char *msg, size_t cap);
+
 /* The pcb's connection is failing (its err callback): snapshot what the handshake said. */
 void tls_note_error(struct altcp_pcb *pcb);
 
@@ -47,6 +54,9 @@ void tls_note_error(struct altcp_pcb *pcb);
  * TLS-specific happened (a TCP failure: retry as for http).
  */
 enum np_exit tls_failure(char *msg, size_t cap);
+
+/* tls_failure for the connection tls_open_aux made. */
+enum np_exit tls_aux_failure(char *msg, size_t cap);
 
 /* The handshake finished: log it (and the insecure warning), keep the session. */
 void tls_connected(struct altcp_pcb *pcb);
