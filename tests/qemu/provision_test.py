@@ -16,6 +16,7 @@ import os
 import random
 import re
 import shutil
+import ssl
 import struct
 import subprocess
 import sys
@@ -33,10 +34,12 @@ CANARY = b"netplant-canary!" * (MIB // 16)
 
 class Server:
     """Serves files from a dict on GET; records every POST (path, JSON body, time). hang=True:
-    POSTs are never answered (the connection is held open until the server closes)."""
+    POSTs are never answered (the connection is held open until the server closes). rate:
+    GET bodies go out at that many bytes per second (in 32 KiB pieces). tls=(cert, key): the
+    server speaks https."""
 
-    def __init__(self, files, hang=False):
-        self.files, self.posts, self.hang = files, [], hang
+    def __init__(self, files, hang=False, rate=None, tls=None):
+        self.files, self.posts, self.hang, self.rate = files, [], hang, rate
         self.stop = threading.Event()
         outer = self
 
@@ -56,7 +59,16 @@ class Server:
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if not outer.rate:
+                    self.wfile.write(body)
+                    return
+                piece = 32 * 1024
+                t0 = time.monotonic()
+                for off in range(0, len(body), piece):
+                    self.wfile.write(body[off:off + piece])
+                    late = t0 + (off + piece) / outer.rate - time.monotonic()
+                    if late > 0:
+                        time.sleep(late)
 
             def do_POST(self):
                 n = int(self.headers.get("Content-Length", "0"))
@@ -74,6 +86,11 @@ class Server:
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            # The handshake in the handler's thread: one slow client does not stall accept().
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True, do_handshake_on_connect=False)
         self.port = self.httpd.server_address[1]
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
@@ -371,6 +388,120 @@ def log_json(args):
     return res, problems
 
 
+MAC = "52:54:00:12:34:56"
+PROGRESS_RATE = 512 * 1024      # bytes/s: a 3 MiB image takes 6 s
+
+
+def progress_checks(img, posts, problems, want_min):
+    """The progress objects: enough of them, each whole and about this machine, bytes rising."""
+    prog = [b for path, b, _, _ in posts if path.startswith("/progress/")]
+    if len(prog) < want_min:
+        problems.append(f"{len(prog)} progress POSTs arrived, want at least {want_min}: {prog}")
+        return prog
+    for b in prog:
+        # The first goes out as the download starts: before the server said how long it is.
+        want = {"state": "downloading", "total": len(img) if b.get("bytes") else None, "disk": "vda", "mac": MAC, "ip": "10.0.2.15"}
+        bad = {k: b.get(k) for k, v in want.items() if b.get(k) != v}
+        if bad or not isinstance(b.get("bytes"), int) or not isinstance(b.get("seconds"), float) or \
+                not 0 <= b.get("written", -1) <= b["bytes"] <= len(img):
+            problems.append(f"progress JSON wrong ({bad}): {b}")
+            return prog
+    got = [b["bytes"] for b in prog]
+    if got != sorted(got) or got[-1] <= got[0] or got[0] >= len(img):
+        problems.append(f"progress bytes do not rise during the download: {got}")
+    return prog
+
+
+def progress_case(args):
+    """progress_url= against our server, the image served at PROGRESS_RATE: a progress object
+    arrives every second with rising bytes, and done_url= still gets the result after them."""
+    img = random_image(3 * MIB)
+    disk = os.path.join(args.workdir, "disk.img")
+    canary_disk(disk, 16 * MIB)
+    srv = Server({"/img": img}, rate=PROGRESS_RATE)
+    base = f"http://10.0.2.2:{srv.port}"
+    words = (f"url={base}/img sha256={hashlib.sha256(img).hexdigest()} progress_url={base}/progress/{MAC} "
+             f"progress_every=1 done_url={base}/done/{MAC} done_timeout=5")
+    try:
+        res = qemu.run(argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)], words), 90)
+    finally:
+        srv.close()
+    problems = []
+    expect_exit(res, "ok", problems)
+    prog = progress_checks(img, srv.posts, problems, 4)
+    done = [i for i, (path, _, _, _) in enumerate(srv.posts) if path.startswith("/done/")]
+    if len(done) != 1 or done[0] != len(srv.posts) - 1:
+        problems.append(f"done_url= POST not the last one: {[p for p, _, _, _ in srv.posts]}")
+    m = re.search(r"progress: (\d+) POSTs to progress_url= \((\d+) taken, (\d+) failed", res.serial)
+    if not m or int(m.group(2)) != len(prog) or m.group(3) != "0":
+        problems.append(f"serial log's progress count line does not match the {len(prog)} POSTs")
+    if open(disk, "rb").read(len(img)) != img:
+        problems.append("the disk does not hold the image")
+    return res, problems
+
+
+def progress_hang_case(args):
+    """A progress server that accepts and never answers: the install takes as long as the
+    rate-limited download takes (not the notifier's timeout or more), ends ok, and the notifier
+    skips the reports due while its one request hangs."""
+    img = random_image(3 * MIB)
+    disk = os.path.join(args.workdir, "disk.img")
+    canary_disk(disk, 16 * MIB)
+    srv = Server({"/img": img}, rate=PROGRESS_RATE)
+    silent = Server({}, hang=True)
+    words = (f"url=http://10.0.2.2:{srv.port}/img sha256={hashlib.sha256(img).hexdigest()} "
+             f"progress_url=http://10.0.2.2:{silent.port}/progress/{MAC} progress_every=1 "
+             f"done_url=http://10.0.2.2:{srv.port}/done/{MAC}")
+    try:
+        res = qemu.run(argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)], words), 90)
+    finally:
+        srv.close()
+        silent.close()
+    problems = []
+    expect_exit(res, "ok", problems)
+    if not silent.posts:
+        problems.append("no progress POST reached the silent server")
+    m = re.search(r"^result=ok .*seconds=(\d+\.\d+)", res.serial, re.M)
+    budget = len(img) / PROGRESS_RATE + 2.5
+    if not m or float(m.group(1)) > budget:
+        problems.append(f"the install took {m.group(1) if m else '?'} s, more than {budget:.1f} s: the silent "
+                        "progress server slowed it")
+    m = re.search(r"progress: (\d+) POSTs to progress_url= \((\d+) taken, (\d+) failed, (\d+) skipped", res.serial)
+    if not m or int(m.group(4)) < 2 or m.group(2) != "0":
+        problems.append("serial log does not count the reports skipped while one hung")
+    if len([p for p, _, _, _ in srv.posts if p.startswith("/done/")]) != 1:
+        problems.append("done_url= did not get the result")
+    return res, problems
+
+
+def report_https_case(args):
+    """done_url= and progress_url= over https (a test CA, given as ca=), while the image itself
+    comes over https from the same server: two TLS connections at once, each checked."""
+    from https_test import Pki
+    pki = Pki(os.path.join(args.workdir, "pki"))
+    img = random_image(2 * MIB)
+    disk = os.path.join(args.workdir, "disk.img")
+    canary_disk(disk, 16 * MIB)
+    srv = Server({"/img": img}, rate=PROGRESS_RATE, tls=pki.leaf("report", "IP:10.0.2.2"))
+    base = f"https://10.0.2.2:{srv.port}"
+    words = (f"ca=ca.pem url={base}/img sha256={hashlib.sha256(img).hexdigest()} progress_url={base}/progress/{MAC} "
+             f"progress_every=1 done_url={base}/done/{MAC} done_timeout=10")
+    try:
+        argv = argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)], words, memory="160M")
+        res = qemu.run(argv[:-2] + ["-initrd", pki.ca] + argv[-2:], 90)
+    finally:
+        srv.close()
+    problems = []
+    expect_exit(res, "ok", problems)
+    progress_checks(img, srv.posts, problems, 2)
+    done = [b for path, b, _, _ in srv.posts if path == f"/done/{MAC}"]
+    if len(done) != 1 or done[0].get("result") != "ok" or done[0].get("sha256") != hashlib.sha256(img).hexdigest():
+        problems.append(f"done_url= over https: {done}")
+    if not re.search(r"report: done_url= took the result", res.serial):
+        problems.append("serial log lacks the report line")
+    return res, problems
+
+
 CASES = {
     "hint-size": hint_case("size:32M", "nvme0n1"),
     "hint-min-size": hint_case("min_size:33M", "sda"),
@@ -390,6 +521,9 @@ CASES = {
     "done-fail": done_case("fail"),
     "done-hang": done_case("hang"),
     "log-json": log_json,
+    "progress": progress_case,
+    "progress-hang": progress_hang_case,
+    "report-https": report_https_case,
 }
 
 
