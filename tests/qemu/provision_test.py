@@ -10,94 +10,24 @@ result reported to done_url= and progress_url=. Images come from a small server 
     provision_test.py --case NAME --kernel-dir BUILD/kernel --source-dir SRC --workdir DIR
 """
 import hashlib
-import http.server
 import json
 import os
 import random
 import re
 import shutil
-import ssl
 import struct
 import subprocess
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
+from report_server import Server  # noqa: E402
 
 MIB = 1 << 20
 SKIP = 77
 EXIT = {"ok": 0, "disk": 6, "hash": 12, "sector": 21}
 CANARY = b"netplant-canary!" * (MIB // 16)
-
-
-class Server:
-    """Serves files from a dict on GET; records every POST (path, JSON body, time). hang=True:
-    POSTs are never answered (the connection is held open until the server closes). rate:
-    GET bodies go out at that many bytes per second (in 32 KiB pieces). tls=(cert, key): the
-    server speaks https."""
-
-    def __init__(self, files, hang=False, rate=None, tls=None):
-        self.files, self.posts, self.hang, self.rate = files, [], hang, rate
-        self.stop = threading.Event()
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):
-                pass
-
-            def do_GET(self):
-                body = outer.files.get(self.path)
-                if body is None:
-                    self.send_response(404)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if not outer.rate:
-                    self.wfile.write(body)
-                    return
-                piece = 32 * 1024
-                t0 = time.monotonic()
-                for off in range(0, len(body), piece):
-                    self.wfile.write(body[off:off + piece])
-                    late = t0 + (off + piece) / outer.rate - time.monotonic()
-                    if late > 0:
-                        time.sleep(late)
-
-            def do_POST(self):
-                n = int(self.headers.get("Content-Length", "0"))
-                raw = self.rfile.read(n)
-                try:
-                    body = json.loads(raw)
-                except ValueError:
-                    body = {"unparsable": raw.decode("latin-1")}
-                outer.posts.append((self.path, body, time.monotonic(), self.headers.get("Content-Type")))
-                if outer.hang:
-                    outer.stop.wait(60)
-                    return
-                self.send_response(204)
-                self.end_headers()
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        if tls:
-            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            ctx.load_cert_chain(*tls)
-            # The handshake in the handler's thread: one slow client does not stall accept().
-            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True, do_handshake_on_connect=False)
-        self.port = self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.stop.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def random_image(size, seed=7):
