@@ -404,6 +404,39 @@ def progress_hang_case(args):
     return res, problems
 
 
+def progress_refused_case(args):
+    """A progress_url= nobody listens on (connection refused): every report fails at once, the
+    console says so once (not once per report), the counts say how many, the install is ok."""
+    img = random_image(2 * MIB)
+    disk = os.path.join(args.workdir, "disk.img")
+    canary_disk(disk, 16 * MIB)
+    srv = Server({"/img": img}, rate=PROGRESS_RATE)
+    closed = qemu_free_port()
+    words = (f"url=http://10.0.2.2:{srv.port}/img sha256={hashlib.sha256(img).hexdigest()} "
+             f"progress_url=http://10.0.2.2:{closed}/progress/{MAC} progress_every=1")
+    try:
+        res = qemu.run(argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)], words), 90)
+    finally:
+        srv.close()
+    problems = []
+    expect_exit(res, "ok", problems)
+    warns = re.findall(r"http: notify: POST http://10\.0\.2\.2:\d+/progress/\S+: .*; the install goes on", res.serial)
+    if len(warns) != 1:
+        problems.append(f"{len(warns)} warning lines about the refused reports, want exactly 1")
+    m = re.search(r"progress: (\d+) POSTs to progress_url= \((\d+) taken, (\d+) failed", res.serial)
+    if not m or int(m.group(3)) < 3 or m.group(2) != "0":
+        problems.append("serial log does not count 3 or more failed reports")
+    return res, problems
+
+
+def qemu_free_port():
+    """A port on 127.0.0.1 that nothing listens on (bound, then closed: refused from then on)."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def report_https_case(args):
     """done_url= and progress_url= over https (a test CA, given as ca=), while the image itself
     comes over https from the same server: two TLS connections at once, each checked."""
@@ -453,6 +486,7 @@ CASES = {
     "log-json": log_json,
     "progress": progress_case,
     "progress-hang": progress_hang_case,
+    "progress-refused": progress_refused_case,
     "report-https": report_https_case,
 }
 
