@@ -218,7 +218,8 @@ static int tls_init(enum np_exit *status, char *msg, size_t cap)
     return 0;
 }
 
-struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status, char *msg, size_t cap)
+struct altcp_pcb *tls_open_over(struct altcp_pcb *inner, const char *host, uint16_t port, enum np_exit *status,
+                                char *msg, size_t cap)
 {
     *status = NP_EXIT_OK;
     if (!trust.insecure && walltime_now() < 0) {
@@ -235,11 +236,8 @@ struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status
     np_strlcpy(hs.host, host, sizeof(hs.host));
     hs.port = port;
     hs.host_is_ip = tls_parse_ipv4(host, hs.ip);
-    struct altcp_pcb *inner = altcp_tcp_new_ip_type(IPADDR_TYPE_V4);
-    struct altcp_pcb *pcb = inner ? altcp_tls_wrap(config, inner) : NULL;
+    struct altcp_pcb *pcb = altcp_tls_wrap(config, inner);
     if (!pcb) {
-        if (inner)
-            altcp_close(inner);
         *status = NP_EXIT_TLS;
         np_snprintf(msg, cap, "no memory for a TLS connection");
         return NULL;
@@ -252,6 +250,25 @@ struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status
     if (saved.have && saved.port == port && !NP_STRFN(strcmp)(saved.host, host))
         mbedtls_ssl_set_session(ssl, &saved.s);
     return pcb;
+}
+
+struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status, char *msg, size_t cap)
+{
+    struct altcp_pcb *inner = altcp_tcp_new_ip_type(IPADDR_TYPE_V4);
+    if (!inner) {
+        *status = NP_EXIT_TLS;
+        np_snprintf(msg, cap, "no memory for a TLS connection");
+        return NULL;
+    }
+    struct altcp_pcb *pcb = tls_open_over(inner, host, port, status, msg, cap);
+    if (!pcb)
+        altcp_close(inner);
+    return pcb;
+}
+
+int tls_start(struct altcp_pcb *pcb, altcp_connected_fn connected)
+{
+    return altcp_tls_handshake_established(pcb, connected) == ERR_OK ? 0 : -NP_EIO;
 }
 
 void tls_note_error(struct altcp_pcb *pcb)
