@@ -745,7 +745,8 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
         if (!err)
             exchange(o);
         else if (hg.action != A_STOP)
-            hg.action = A_RETRY, hg.why = connected ? "the request could not be sent" : "cannot connect";
+            hg.action = A_RETRY, hg.why = connected ? "the request could not be sent"
+                                        : hg.proxy ? "cannot connect through the proxy" : "cannot connect";
         if (stale_connection(reused, err)) {
             /* Not a retry: the server closed an idle connection as the request went out. */
             log_info("http: the kept-alive connection to %s closed before answering; "
