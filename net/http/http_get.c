@@ -327,7 +327,9 @@ static int tunnel_refused(void)
 {
     static char why[URL_HOST_MAX * 2 + PROXY_REASON_MAX + 160];
     const struct proxy *px = hg.proxy;
-    if (tunnel.status == 407)
+    /* 407 (RFC 9110 15.5.8); some proxies (tinyproxy 1.11 for wrong credentials) say 401, which on a
+       CONNECT can only be the proxy's own. */
+    if (tunnel.status == 407 || tunnel.status == 401)
         np_snprintf(why, sizeof(why), "proxy %s:%u %s for CONNECT %s:%u: HTTP 407 %s", px->host, px->port,
                     px->basic[0] ? "refused the credentials of proxy=" : "needs credentials (proxy=http://user:password@...)",
                     hg.url.host, hg.url.port, tunnel.reason);
