@@ -92,7 +92,8 @@ class Tinyproxy:
 
 
 def case(url, status="ok", auth=None, creds=None, connect_ports=None, fault=None, cmdline="", expect=(),
-         forbid=(), seen=(), count=None, config=None, proxy="cmdline", written=None, timeout=120, requests=None):
+         forbid=(), seen=(), count=None, config=None, proxy="cmdline", written=None, timeout=120, requests=None,
+         ca=True):
     """url: {tls} {plain} {fault} are the origins' ports. creds: "user:password" in proxy=.
     seen: regexes each of which some request line in tinyproxy's log must match; count:
     (regex, n): exactly n of them do. config: the config file's words ({proxy} = the proxy
@@ -101,7 +102,7 @@ def case(url, status="ok", auth=None, creds=None, connect_ports=None, fault=None
     return dict(url=url, status=status, auth=auth, creds=creds, connect_ports=connect_ports, fault=fault,
                 cmdline=cmdline, expect=expect, forbid=(*SECRET, *forbid), seen=seen, count=count, config=config,
                 proxy=proxy, written=status == "ok" if written is None else written, timeout=timeout,
-                requests=requests, ca=True, size=4 * MIB)
+                requests=requests, ca=ca, size=4 * MIB)
 
 
 HTTP = "http://127.0.0.1:{plain}/img.raw"
@@ -131,6 +132,11 @@ CASES = {
                         [f"Range of the requests: {[r['range'] for r in s.requests]}"]),
     "resume-https": case("https://127.0.0.1:{fault}/img.raw", fault=dict(mode="cut", count=1, at=MIB + 5000, tls=True),
                          count=(CONNECT, 2), expect=(RESUMED, r"http: 206 from 127\.0\.0\.1, \d+ bytes from byte 1053576")),
+    # The certificate is the server's, checked inside the tunnel: without ca= it is not trusted.
+    "https-unknown-issuer": case(HTTPS, status="cert", ca=False, count=(CONNECT, 1),
+                                 expect=(r"http: proxy 10\.0\.2\.2:\d+: tunnel to 127\.0\.0\.1:\d+ open",
+                                         r"error: tls: certificate of 127\.0\.0\.1: unknown issuer "
+                                         r"\"CN=netplant test CA\"")),
     # Credentials: none, wrong, right; never on the console.
     "auth-missing": case(HTTPS, status="http", auth=f"{USER}:{PASSWORD}", count=(CONNECT, 1),
                          expect=(r"error: http: proxy 10\.0\.2\.2:\d+ needs credentials \(proxy=http://user:password@"
@@ -186,7 +192,7 @@ def run_case(args, c):
                 f.write(c["config"].format(proxy=proxy, url=url, sha=img.sha) + "\n")
             host = "10.0.2.2" if c["proxy"] == "config" else "127.0.0.1"
             job = f"config=http://{host}:{srv.plain}/np.cfg"
-        cmdline = f"qemu_exit=on {job} ca=ca.pem {c['cmdline']}"
+        cmdline = f"qemu_exit=on {job}{' ca=ca.pem' if c['ca'] else ''} {c['cmdline']}"
         if c["proxy"] != "config":
             cmdline += f" proxy={proxy}"
         argv = qemu.base_args("q35", "160M") + [
