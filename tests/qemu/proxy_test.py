@@ -49,7 +49,8 @@ class Origins:
                     f"    root {root};\n"
                     f"    location = /to-http {{ return 302 http://127.0.0.1:{self.plain}/img.raw; }}\n  }}\n"
                     f"  server {{ listen 127.0.0.1:{self.plain}; root {root};\n"
-                    f"    location = /to-https {{ return 301 https://127.0.0.1:{self.tls}/img.raw; }}\n  }}\n}}\n")
+                    f"    location = /to-https {{ return 301 https://127.0.0.1:{self.tls}/img.raw; }}\n"
+                    f"    location = /done {{ return 204; }}\n  }}\n}}\n")
         self.access = os.path.join(prefix, "access.log")
         self.proc = qemu.start_nginx(NGINX, prefix, conf, self.plain)
 
@@ -93,7 +94,7 @@ class Tinyproxy:
 
 def case(url, status="ok", auth=None, creds=None, connect_ports=None, fault=None, cmdline="", expect=(),
          forbid=(), seen=(), count=None, config=None, proxy="cmdline", written=None, timeout=120, requests=None,
-         ca=True):
+         ca=True, sums=False):
     """url: {tls} {plain} {fault} are the origins' ports. creds: "user:password" in proxy=.
     seen: regexes each of which some request line in tinyproxy's log must match; count:
     (regex, n): exactly n of them do. config: the config file's words ({proxy} = the proxy
@@ -102,7 +103,7 @@ def case(url, status="ok", auth=None, creds=None, connect_ports=None, fault=None
     return dict(url=url, status=status, auth=auth, creds=creds, connect_ports=connect_ports, fault=fault,
                 cmdline=cmdline, expect=expect, forbid=(*SECRET, *forbid), seen=seen, count=count, config=config,
                 proxy=proxy, written=status == "ok" if written is None else written, timeout=timeout,
-                requests=requests, ca=ca, size=4 * MIB)
+                requests=requests, ca=ca, size=4 * MIB, sums=sums)
 
 
 HTTP = "http://127.0.0.1:{plain}/img.raw"
@@ -132,6 +133,12 @@ CASES = {
                         [f"Range of the requests: {[r['range'] for r in s.requests]}"]),
     "resume-https": case("https://127.0.0.1:{fault}/img.raw", fault=dict(mode="cut", count=1, at=MIB + 5000, tls=True),
                          count=(CONNECT, 2), expect=(RESUMED, r"http: 206 from 127\.0\.0\.1, \d+ bytes from byte 1053576")),
+    # Every request of the job goes through it: checksum= and done_url= too (only the proxy
+    # reaches 127.0.0.1).
+    "checksum-done": case(HTTPS, sums=True, cmdline="done_url=http://127.0.0.1:{plain}/done",
+                          seen=(CONNECT, r"GET http://127\.0\.0\.1:\d+/SHA256SUMS HTTP/1\.1",
+                                r"POST http://127\.0\.0\.1:\d+/done HTTP/1\.1"),
+                          expect=(r"report: done_url= took the result",)),
     # The certificate is the server's, checked inside the tunnel: without ca= it is not trusted.
     "https-unknown-issuer": case(HTTPS, status="cert", ca=False, count=(CONNECT, 1),
                                  expect=(r"http: proxy 10\.0\.2\.2:\d+: tunnel to 127\.0\.0\.1:\d+ open",
@@ -187,12 +194,16 @@ def run_case(args, c):
         port = free_port() if c["proxy"] == "unreachable" else px.port
         proxy = f"http://{c['creds'] + '@' if c['creds'] else ''}10.0.2.2:{port}"
         job = f"url={url} sha256={img.sha}"
+        if c["sums"]:
+            with open(os.path.join(root, "SHA256SUMS"), "w") as f:
+                f.write(f"{img.sha}  img.raw\n")
+            job = f"url={url} checksum=http://127.0.0.1:{srv.plain}/SHA256SUMS"
         if c["config"]:
             with open(os.path.join(root, "np.cfg"), "w") as f:
                 f.write(c["config"].format(proxy=proxy, url=url, sha=img.sha) + "\n")
             host = "10.0.2.2" if c["proxy"] == "config" else "127.0.0.1"
             job = f"config=http://{host}:{srv.plain}/np.cfg"
-        cmdline = f"qemu_exit=on {job}{' ca=ca.pem' if c['ca'] else ''} {c['cmdline']}"
+        cmdline = f"qemu_exit=on {job}{' ca=ca.pem' if c['ca'] else ''} {c['cmdline'].format(plain=srv.plain)}"
         if c["proxy"] != "config":
             cmdline += f" proxy={proxy}"
         argv = qemu.base_args("q35", "160M") + [
