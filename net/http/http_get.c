@@ -322,17 +322,22 @@ static err_t on_tunnel_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, er
     return ERR_OK;
 }
 
+/* The line for a proxy's 407: credentials missing or refused (RFC 9110 15.5.8). */
+static const char *proxy_auth_words(void)
+{
+    return hg.proxy->basic[0] ? "refused the credentials of proxy=" : "needs credentials (proxy=http://user:password@...)";
+}
+
 /* The proxy said no to CONNECT: one line with its answer; the same request would get the same. */
 static int tunnel_refused(void)
 {
     static char why[URL_HOST_MAX * 2 + PROXY_REASON_MAX + 160];
     const struct proxy *px = hg.proxy;
-    /* 407 (RFC 9110 15.5.8); some proxies (tinyproxy 1.11 for wrong credentials) say 401, which on a
-       CONNECT can only be the proxy's own. */
+    /* Some proxies (tinyproxy 1.11, for wrong credentials) say 401, which on a CONNECT can only be
+       the proxy's own. */
     if (tunnel.status == 407 || tunnel.status == 401)
-        np_snprintf(why, sizeof(why), "proxy %s:%u %s for CONNECT %s:%u: HTTP 407 %s", px->host, px->port,
-                    px->basic[0] ? "refused the credentials of proxy=" : "needs credentials (proxy=http://user:password@...)",
-                    hg.url.host, hg.url.port, tunnel.reason);
+        np_snprintf(why, sizeof(why), "proxy %s:%u %s for CONNECT %s:%u: HTTP %d %s", px->host, px->port,
+                    proxy_auth_words(), hg.url.host, hg.url.port, tunnel.status, tunnel.reason);
     else
         np_snprintf(why, sizeof(why), "proxy %s:%u refused CONNECT %s:%u: HTTP %d %s", px->host, px->port,
                     hg.url.host, hg.url.port, tunnel.status, tunnel.reason);
@@ -772,6 +777,9 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
         case A_FAIL: {
             char msg[URL_HOST_MAX + 256];   /* a whole host name and the reason */
             np_snprintf(msg, sizeof(msg), "%s: HTTP %d from %s", hg.why, hg.resp.status, hg.url.host);
+            if (hg.proxy && !hg.url.tls && hg.resp.status == 407)   /* absolute-form: the proxy's own answer */
+                np_snprintf(msg, sizeof(msg), "proxy %s:%u %s for %s: HTTP 407", hg.proxy->host, hg.proxy->port,
+                            proxy_auth_words(), hg.url.host);
             return result_fail(res, hg.fail_status, hg.resp.status ? msg : hg.why);
         }
         case A_REDIRECT:

@@ -156,6 +156,9 @@ CASES = {
                        expect=(rf"http: through proxy 10\.0\.2\.2:\d+ as {USER} \(CONNECT tunnel\)",
                                r"cmdline: .*proxy=http://np-user:\*\*\*@10\.0\.2\.2")),
     "auth-http": case(HTTP, auth=f"{USER}:{PASSWORD}", creds=f"{USER}:{PASSWORD}", seen=(GET_ABS,)),
+    "auth-http-missing": case(HTTP, status="http", auth=f"{USER}:{PASSWORD}", count=(GET_ABS, 1),
+                              expect=(r"error: http: proxy 10\.0\.2\.2:\d+ needs credentials \(proxy=http://user:"
+                                      r"password@\.\.\.\) for 127\.0\.0\.1: HTTP 407",)),
     # Failures: each its own line and status, and no endless retries.
     "unreachable": case(HTTPS, status="connect", proxy="unreachable", cmdline="retries=1",
                         expect=(r"http: cannot connect to proxy 10\.0\.2\.2:\d+: refused or reset",
