@@ -32,7 +32,6 @@
 #include "lwip/opt.h"
 #include "net/http/http_fetch.h"
 #include "net/http/http_notify.h"
-#include "net/http/hdropt.h"
 #include "net/http/http_resp.h"
 #include "net/http/url.h"
 #include "net/lwip-port/net.h"
@@ -172,33 +171,6 @@ static int parse_digest(const struct cmdline *cl, const char *key, enum digest_a
     return 0;
 }
 
-/* header= (any number up to HDROPT_MAX) and auth_redirects; the values are never printed. */
-static int parse_headers(const struct cmdline *cl, struct http_get_opts *h)
-{
-    static const char *lines[HDROPT_MAX];
-    unsigned n = 0;
-    for (unsigned i = 0; i < cl->nargs; i++) {
-        if (NP_STRFN(strcmp)(cl->args[i].key, "header"))
-            continue;
-        const char *v = cl->args[i].value ? cl->args[i].value : "";
-        int err = hdropt_check(v);
-        if (n == HDROPT_MAX)
-            return log_err("error: header=: at most %d of them\n", HDROPT_MAX), -1;
-        if (err == -NP_EPERM)
-            return log_err("error: header= #%u: netplant sets that field itself\n", n + 1), -1;
-        if (err)
-            return log_err("error: header= #%u: want \"Name: value\" (a token name, no control "
-                           "characters)\n", n + 1), -1;
-        lines[n++] = v;
-    }
-    h->headers = lines;
-    h->nheaders = n;
-    h->auth_redirects = cmdline_get(cl, "auth_redirects") != NULL;
-    if (n)
-        log_info("http: %u extra header%s from header= (values not shown)\n", n, n == 1 ? "" : "s");
-    return 0;
-}
-
 /* wipe=none|ends|all and gpt=keep|fix: what happens around the image on the disk. */
 static int parse_disk_opts(const struct cmdline *cl, struct install_opts *o)
 {
@@ -268,7 +240,8 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
         return -1;
     o->http = (struct http_get_opts){ .retries = (unsigned)retries, .idle_ms = (uint32_t)timeout * 1000,
                                       .max_redirects = 8 };
-    return parse_headers(cl, &o->http) || parse_disk_opts(cl, o) ? -1 : 0;    /* resume_unvalidated: see install_run */
+    /* header=, auth_redirects and proxy= are the job's, set by kmain for every request (http_configure). */
+    return parse_disk_opts(cl, o) ? -1 : 0;    /* resume_unvalidated: see install_run */
 }
 
 /* disk= named nothing usable: say what it names when that is a device netplant does not drive. */

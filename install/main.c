@@ -25,7 +25,10 @@
 #include "kernel/undriven.h"
 #include "kernel/printf.h"
 #include "kernel/urlmask.h"
+#include "net/http/hdropt.h"
 #include "net/http/http_fetch.h"
+#include "net/http/http_get.h"
+#include "net/http/proxy.h"
 #include "net/http/url.h"
 #include "net/lwip-port/lwip_port.h"
 #include "net/lwip-port/net.h"
@@ -73,8 +76,9 @@ static const struct cmdline_key known_keys[] = {
     { "ca", "NAME: a PEM file given as a boot module (its file name) whose certificates https trusts too" },
     { "ca_only", "trust only the ca= certificates, not the built-in Mozilla roots" },
     { "insecure", "https: do not check server certificates (warns on every connection)" },
-    { "header", "\"Name: value\": a request header for the image (tokens; repeatable; never printed)" },
+    { "header", "\"Name: value\": a request header for every request: config=, the image, checksum=, done_url= (repeatable; never printed)" },
     { "auth_redirects", "send an Authorization header= to other servers a redirect leads to" },
+    { "proxy", "http://[USER:PASSWORD@]HOST:PORT: an HTTP proxy for every request (CONNECT for https)" },
     { "time", "UTC as 2025-05-20T12:00:00Z or @SECONDS: the time for certificate checks (default: the RTC)" },
     { "done_url", "http://HOST/PATH: POST the result as JSON there after the install, success or failure" },
     { "done_timeout", "seconds done_url= may take, retries included (default 30)" },
@@ -389,6 +393,50 @@ static void configure_tls(void)
         np_finish(NP_EXIT_USAGE);
 }
 
+/*
+ * header=, auth_redirects, proxy=: what every request of the job carries and goes through
+ * (http_configure). Run again after config=, whose file may give them too. Values of header=
+ * and proxy credentials are never printed.
+ */
+static void configure_http(void)
+{
+    static const char *lines[HDROPT_MAX];
+    static struct proxy px;
+    struct http_config c = { .headers = lines, .auth_redirects = cmdline_get(&cmdline, "auth_redirects") != NULL };
+    for (unsigned i = 0; i < cmdline.nargs; i++) {
+        if (NP_STRFN(strcmp)(cmdline.args[i].key, "header"))
+            continue;
+        const char *v = cmdline.args[i].value ? cmdline.args[i].value : "";
+        int err = hdropt_check(v);
+        if (c.nheaders == HDROPT_MAX)
+            log_err("error: header=: at most %d of them\n", HDROPT_MAX), np_finish(NP_EXIT_USAGE);
+        if (err == -NP_EPERM)
+            log_err("error: header= #%u: netplant sets that field itself\n", c.nheaders + 1), np_finish(NP_EXIT_USAGE);
+        if (err)
+            log_err("error: header= #%u: want \"Name: value\" (a token name, no control characters)\n",
+                    c.nheaders + 1), np_finish(NP_EXIT_USAGE);
+        lines[c.nheaders++] = v;
+    }
+    const char *p = cmdline_get(&cmdline, "proxy");
+    if (p) {
+        int err = proxy_parse(p, &px);
+        if (err)
+            log_err("error: proxy=%s: %s\n", urlmask_str(p), proxy_strerror(err)), np_finish(NP_EXIT_USAGE);
+        c.proxy = &px;
+    }
+    http_configure(&c);
+}
+
+/* Says once what configure_http took (after config=, so the file's words count too). */
+static void describe_http(void)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < cmdline.nargs; i++)
+        n += !NP_STRFN(strcmp)(cmdline.args[i].key, "header");
+    if (n)
+        log_info("http: %u extra header%s from header= (values not shown)\n", n, n == 1 ? "" : "s");
+}
+
 /* The result line for an ending no job reported: the status, with no figures. */
 static void result_plain(char *buf, size_t size, enum np_exit status)
 {
@@ -442,13 +490,16 @@ void kmain(uint32_t magic, uint32_t info)
     if (walltime_init(t0) == -NP_EINVAL)
         np_finish(NP_EXIT_USAGE);
     configure_tls();
+    configure_http();       /* header= and proxy= apply to fetching config= too */
     if (cmdline_get(&cmdline, "config")) {
         apply_config();     /* before anything reads the job's keys: the file may hold any of them */
         const char *t1 = cmdline_get(&cmdline, "time");
         if (t1 && (!t0 || NP_STRFN(strcmp)(t0, t1)) && walltime_init(t1) == -NP_EINVAL)
             np_finish(NP_EXIT_USAGE);
         configure_tls();    /* the file's ca=/insecure, for the connections still to come */
+        configure_http();   /* the file's header= and proxy= */
     }
+    describe_http();
     const char *dt = cmdline_get(&cmdline, "disktest");
     if (dt)
         np_finish(run_disktest(dt));

@@ -9,6 +9,7 @@
 #include "lwip/altcp_tcp.h"
 #include "net/http/hdropt.h"
 #include "net/http/policy.h"
+#include "net/http/proxy.h"
 #include "net/http/url.h"
 #include "net/lwip-port/net.h"
 #include "net/tls/tls.h"
@@ -20,10 +21,22 @@
 
 enum action { A_NONE, A_DONE, A_REDIRECT, A_RETRY, A_NEW_REQUEST, A_FAIL, A_STOP };
 
+static struct http_config job;     /* http_configure: header=, proxy= */
+
+void http_configure(const struct http_config *c)
+{
+    job = *c;
+}
+
 static struct {
     const struct http_sink *sink;
     struct altcp_pcb *pcb;
     bool connected, broken, remote_closed;
+    bool tls_layer;         /* pcb is a TLS pcb (not yet, while a CONNECT tunnel is opened) */
+    const struct proxy *proxy;
+    const char *const *headers;     /* header= lines: the options' or the job's */
+    unsigned nheaders;
+    bool auth_redirects;
     bool answered;          /* a byte of this exchange's response arrived */
     err_t err;
     uint64_t last_rx_ms;
@@ -202,7 +215,7 @@ static err_t on_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err
 static void on_err(void *arg, err_t err)
 {
     (void)arg;
-    if (hg.url.tls && !hg.connected)
+    if (hg.tls_layer && !hg.connected)
         tls_note_error(hg.pcb);     /* still alive here: lwIP frees it after this returns */
     hg.pcb = NULL;      /* lwIP freed it */
     hg.err = err;
@@ -214,7 +227,7 @@ static err_t on_connected(void *arg, struct altcp_pcb *pcb, err_t err)
     (void)arg;
     hg.connected = err == ERR_OK;
     hg.last_rx_ms = clock_ms();
-    if (hg.connected && hg.url.tls)
+    if (hg.connected && hg.tls_layer)
         tls_connected(pcb);         /* for TLS, "connected" means the handshake is done */
     return ERR_OK;
 }
@@ -247,19 +260,182 @@ static int idle_wait(uint32_t ms)
     return 0;
 }
 
+/* Waits for the connected callback (for TLS: the handshake); -NP_EIO when the sink stopped it. */
+static int wait_connected(const struct http_get_opts *o)
+{
+    uint64_t t0 = clock_ms();
+    while (!hg.connected && !hg.broken && clock_ms() - t0 < o->idle_ms) {
+        net_poll();
+        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0) {
+            hg.action = A_STOP;     /* the disk failed meanwhile: not the network's fault */
+            conn_close();
+            return -NP_EIO;
+        }
+    }
+    return 0;
+}
+
+/* After a connection that did not come up: a TLS verdict ends it; anything else is retried. */
+static int connect_failed(void)
+{
+    if (hg.tls_layer) {
+        /* A certificate that fails or a server that refuses the handshake: not worth a retry. */
+        enum np_exit st = tls_failure(hg.tls_why, sizeof(hg.tls_why));
+        if (st != NP_EXIT_OK) {
+            conn_close();
+            fail(st, hg.tls_why);
+            return -NP_EPROTO;
+        }
+    }
+    const char *how = hg.broken ? (hg.tls_layer ? "refused, reset or the TLS handshake broke" : "refused or reset")
+                                : "timed out";
+    if (hg.proxy && !hg.tls_layer)
+        log_warn("http: cannot connect to proxy %s:%u: %s\n", hg.proxy->host, hg.proxy->port, how);
+    else
+        log_warn("http: cannot connect to %s:%u%s: %s\n", hg.url.host, hg.url.port,
+                 hg.proxy ? " through the proxy's tunnel" : "", how);
+    conn_close();
+    return -NP_ETIMEDOUT;
+}
+
+static struct proxy_resp tunnel;    /* the proxy's answer to CONNECT */
+static int tunnel_state;            /* proxy_resp_feed's verdict: 0 reading, 1 done, < 0 bad */
+static size_t tunnel_extra;         /* bytes after that answer: nothing may come before TLS */
+
+static err_t on_tunnel_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    (void)arg;
+    (void)err;
+    if (!p) {
+        hg.remote_closed = true;
+        return ERR_OK;
+    }
+    hg.last_rx_ms = clock_ms();
+    for (struct pbuf *q = p; q; q = q->next) {
+        size_t used = 0;
+        if (tunnel_state == 0)
+            tunnel_state = proxy_resp_feed(&tunnel, q->payload, q->len, &used);
+        tunnel_extra += q->len - used;
+    }
+    altcp_recved(pcb, p->tot_len);
+    pbuf_free(p);
+    return ERR_OK;
+}
+
+/* The line for a proxy's 407: credentials missing or refused (RFC 9110 15.5.8). */
+static const char *proxy_auth_words(void)
+{
+    return hg.proxy->basic[0] ? "refused the credentials of proxy=" : "needs credentials (proxy=http://user:password@...)";
+}
+
+/* The proxy said no to CONNECT: one line with its answer; the same request would get the same. */
+static int tunnel_refused(void)
+{
+    static char why[URL_HOST_MAX * 2 + PROXY_REASON_MAX + 160];
+    const struct proxy *px = hg.proxy;
+    /* Some proxies (tinyproxy 1.11, for wrong credentials) say 401, which on a CONNECT can only be
+       the proxy's own. */
+    if (tunnel.status == 407 || tunnel.status == 401)
+        np_snprintf(why, sizeof(why), "proxy %s:%u %s for CONNECT %s:%u: HTTP %d %s", px->host, px->port,
+                    proxy_auth_words(), hg.url.host, hg.url.port, tunnel.status, tunnel.reason);
+    else
+        np_snprintf(why, sizeof(why), "proxy %s:%u refused CONNECT %s:%u: HTTP %d %s", px->host, px->port,
+                    hg.url.host, hg.url.port, tunnel.status, tunnel.reason);
+    conn_close();
+    fail(NP_EXIT_HTTP, why);
+    return -NP_EPROTO;
+}
+
+static int tunnel_fail(const char *what)
+{
+    static char why[URL_HOST_MAX + 128];
+    np_snprintf(why, sizeof(why), "proxy %s:%u: %s", hg.proxy->host, hg.proxy->port, what);
+    conn_close();
+    fail(NP_EXIT_HTTP, why);
+    return -NP_EPROTO;
+}
+
+static int conn_write(const char *p, size_t n);
+
+/*
+ * https through the proxy: CONNECT host:port on the connection to the proxy (RFC 9110 9.3.6),
+ * then TLS inside the tunnel with the origin's name for SNI and the certificate check.
+ */
+static int tunnel_open(const struct http_get_opts *o)
+{
+    static char req[URL_HOST_MAX * 2 + PROXY_BASIC_MAX + 128];
+    proxy_resp_init(&tunnel);
+    tunnel_state = 0;
+    tunnel_extra = 0;
+    altcp_recv(hg.pcb, on_tunnel_recv);
+    int n = proxy_connect_request(req, sizeof(req), hg.url.host, hg.url.port, hg.proxy->basic, USER_AGENT);
+    if (n < 0 || conn_write(req, (size_t)n) || altcp_output(hg.pcb) != ERR_OK) {
+        conn_close();
+        return -NP_EIO;
+    }
+    hg.last_rx_ms = clock_ms();
+    while (tunnel_state == 0 && !hg.broken && !hg.remote_closed && clock_ms() - hg.last_rx_ms < o->idle_ms) {
+        net_poll();
+        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0) {
+            hg.action = A_STOP;
+            conn_close();
+            return -NP_EIO;
+        }
+    }
+    if (tunnel_state < 0)
+        return tunnel_fail(tunnel_state == -NP_EOVERFLOW ? "an answer to CONNECT with a head too long"
+                                                         : "not an HTTP answer to CONNECT");
+    if (tunnel_state == 0) {
+        log_warn("http: proxy %s:%u: no answer to CONNECT %s:%u (%s)\n", hg.proxy->host, hg.proxy->port,
+                 hg.url.host, hg.url.port, hg.broken ? "reset" : hg.remote_closed ? "closed" : "timed out");
+        conn_close();
+        return -NP_ETIMEDOUT;   /* a retry may find it answering */
+    }
+    if (tunnel.status / 100 != 2)
+        return tunnel_refused();
+    if (tunnel_extra)
+        return tunnel_fail("data in the tunnel before the TLS handshake began");
+    log_info("http: proxy %s:%u: tunnel to %s:%u open (HTTP %d)\n", hg.proxy->host, hg.proxy->port, hg.url.host,
+             hg.url.port, tunnel.status);
+    enum np_exit st;
+    struct altcp_pcb *t = tls_open_over(hg.pcb, hg.url.host, hg.url.port, &st, hg.tls_why, sizeof(hg.tls_why));
+    if (!t) {
+        conn_close();
+        fail(st, hg.tls_why);
+        return -NP_EPROTO;
+    }
+    hg.pcb = t;         /* the TCP pcb is its inner connection now, closed with it */
+    hg.tls_layer = true;
+    hg.connected = false;
+    altcp_recv(t, on_recv);
+    altcp_err(t, on_err);
+    if (tls_start(t, on_connected)) {
+        conn_close();
+        return -NP_EIO;
+    }
+    if (wait_connected(o))
+        return -NP_EIO;
+    return hg.connected ? 0 : connect_failed();
+}
+
 static int conn_open(const struct http_get_opts *o)
 {
     ip_addr_t ip;
+    const char *host = hg.proxy ? hg.proxy->host : hg.url.host;
+    uint16_t port = hg.proxy ? hg.proxy->port : hg.url.port;
     /* No DNS server, no such name, no route, no lease: the network says which, once; no retry. */
-    enum np_exit why = net_resolve(hg.url.host, &ip, RESOLVE_MS);
+    enum np_exit why = net_resolve(host, &ip, RESOLVE_MS);
     if (why == NP_EXIT_OK)
         why = net_route_check(&ip);
     if (why != NP_EXIT_OK) {
+        if (hg.proxy)
+            log_err("error: http: proxy %s:%u cannot be reached (see the line above)\n", host, port);
         hg.fail_status = why;
         return -NP_EHOSTUNREACH;
     }
     hg.broken = hg.remote_closed = hg.connected = false;
-    if (hg.url.tls) {
+    hg.tls_layer = hg.url.tls && !hg.proxy;     /* through a proxy, TLS starts in the tunnel */
+    if (hg.tls_layer) {
         enum np_exit st;
         hg.pcb = tls_open(hg.url.host, hg.url.port, &st, hg.tls_why, sizeof(hg.tls_why));
         if (!hg.pcb && st != NP_EXIT_OK) {
@@ -273,36 +449,15 @@ static int conn_open(const struct http_get_opts *o)
         return -NP_ENOMEM;
     altcp_recv(hg.pcb, on_recv);
     altcp_err(hg.pcb, on_err);
-    if (altcp_connect(hg.pcb, &ip, hg.url.port, on_connected) != ERR_OK) {
+    if (altcp_connect(hg.pcb, &ip, port, on_connected) != ERR_OK) {
         conn_close();
         return -NP_EIO;
     }
-    uint64_t t0 = clock_ms();
-    while (!hg.connected && !hg.broken && clock_ms() - t0 < o->idle_ms) {
-        net_poll();
-        if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0) {
-            hg.action = A_STOP;     /* the disk failed meanwhile: not the network's fault */
-            conn_close();
-            return -NP_EIO;
-        }
-    }
-    if (!hg.connected && hg.url.tls) {
-        /* A certificate that fails or a server that refuses the handshake: not worth a retry. */
-        enum np_exit st = tls_failure(hg.tls_why, sizeof(hg.tls_why));
-        if (st != NP_EXIT_OK) {
-            conn_close();
-            fail(st, hg.tls_why);
-            return -NP_EPROTO;
-        }
-    }
-    if (!hg.connected) {
-        log_warn("http: cannot connect to %s:%u: %s\n", hg.url.host, hg.url.port,
-                 hg.broken ? (hg.url.tls ? "refused, reset or the TLS handshake broke" : "refused or reset")
-                           : "timed out");
-        conn_close();
-        return -NP_ETIMEDOUT;
-    }
-    return 0;
+    if (wait_connected(o))
+        return -NP_EIO;
+    if (!hg.connected)
+        return connect_failed();
+    return hg.proxy && hg.url.tls ? tunnel_open(o) : 0;
 }
 
 /*
@@ -345,9 +500,9 @@ static const char *credentials(void)
 /* header= lines for this request: Authorization only to the first URL's server, unless auth_redirects. */
 static int send_extra_headers(void)
 {
-    for (unsigned i = 0; i < hg.opts->nheaders; i++) {
-        const char *h = hg.opts->headers[i];
-        if (hg.elsewhere && !hg.opts->auth_redirects && hdropt_is(h, "Authorization")) {
+    for (unsigned i = 0; i < hg.nheaders; i++) {
+        const char *h = hg.headers[i];
+        if (hg.elsewhere && !hg.auth_redirects && hdropt_is(h, "Authorization")) {
             if (!hg.told_withheld)
                 log_info("http: Authorization (header=) not sent to %s, another server than the URL's "
                          "(auth_redirects sends it)\n", hg.url.host);
@@ -362,7 +517,7 @@ static int send_extra_headers(void)
 
 static int send_request(void)
 {
-    char host[URL_HOST_MAX + 8], range[64] = "", post[80] = "";
+    char host[URL_HOST_MAX + 8], range[64] = "", post[80] = "", absolute[URL_HOST_MAX + 16] = "";
     if (!url_default_port(&hg.url))
         np_snprintf(host, sizeof(host), "%s:%u", hg.url.host, hg.url.port);
     else
@@ -373,12 +528,19 @@ static int send_request(void)
     if (hg.opts->body)
         np_snprintf(post, sizeof(post), "Content-Type: application/json\r\nContent-Length: %zu\r\n", hg.opts->body_len);
     bool own_auth = false;  /* an Authorization header= replaces the URL's Basic credentials */
-    for (unsigned i = 0; i < hg.opts->nheaders; i++)
-        own_auth |= hdropt_is(hg.opts->headers[i], "Authorization");
+    for (unsigned i = 0; i < hg.nheaders; i++)
+        own_auth |= hdropt_is(hg.headers[i], "Authorization");
     const char *basic = own_auth ? NULL : credentials();
+    /* http through a proxy: absolute-form (RFC 9112 3.2.2), and the proxy's own credentials.
+       (https went through CONNECT: the tunnel's requests are the origin's, origin-form.) */
+    bool via = hg.proxy && !hg.url.tls;
+    if (via && proxy_absolute_prefix(absolute, sizeof(absolute), hg.url.host, hg.url.port) < 0)
+        return -NP_EIO;
+    const char *pbasic = via && hg.proxy->basic[0] ? hg.proxy->basic : NULL;
     const char *const piece[] = {
-        hg.opts->body ? "POST " : "GET ", url_path(&hg.url), " HTTP/1.1\r\nHost: ", host, "\r\n",
+        hg.opts->body ? "POST " : "GET ", absolute, url_path(&hg.url), " HTTP/1.1\r\nHost: ", host, "\r\n",
         basic ? "Authorization: Basic " : "", basic ? basic : "", basic ? "\r\n" : "",
+        pbasic ? "Proxy-Authorization: Basic " : "", pbasic ? pbasic : "", pbasic ? "\r\n" : "",
         "User-Agent: " USER_AGENT "\r\nAccept: */*\r\n",
         range, if_range ? "If-Range: " : "", if_range ? hg.validator : "", if_range ? "\r\n" : "",
         post, "Connection: keep-alive\r\n\r\n",
@@ -557,9 +719,17 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
     hg.opts = o;
     hg.res = res;
     hg.total = HTTP_LEN_UNKNOWN;
+    hg.proxy = job.proxy;
+    hg.headers = o->headers ? o->headers : job.headers;
+    hg.nheaders = o->headers ? o->nheaders : job.nheaders;
+    hg.auth_redirects = o->headers ? o->auth_redirects : job.auth_redirects;
     int perr = url_parse(url, &hg.url);
     if (perr)
         return result_fail(res, NP_EXIT_USAGE, url_strerror(perr));   /* never retried */
+    if (hg.proxy)
+        log_info("http: through proxy %s:%u%s%s (%s)\n", hg.proxy->host, hg.proxy->port,
+                 hg.proxy->basic[0] ? " as " : "", hg.proxy->basic[0] ? hg.proxy->user : "",
+                 hg.url.tls ? "CONNECT tunnel" : "absolute-form requests");
     np_strlcpy(hg.origin, hg.url.host, sizeof(hg.origin));
     hg.origin_port = hg.url.port;
     hg.origin_tls = hg.url.tls;
@@ -582,7 +752,8 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
         if (!err)
             exchange(o);
         else if (hg.action != A_STOP)
-            hg.action = A_RETRY, hg.why = connected ? "the request could not be sent" : "cannot connect";
+            hg.action = A_RETRY, hg.why = connected ? "the request could not be sent"
+                                        : hg.proxy ? "cannot connect through the proxy" : "cannot connect";
         if (stale_connection(reused, err)) {
             /* Not a retry: the server closed an idle connection as the request went out. */
             log_info("http: the kept-alive connection to %s closed before answering; "
@@ -606,6 +777,9 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
         case A_FAIL: {
             char msg[URL_HOST_MAX + 256];   /* a whole host name and the reason */
             np_snprintf(msg, sizeof(msg), "%s: HTTP %d from %s", hg.why, hg.resp.status, hg.url.host);
+            if (hg.proxy && !hg.url.tls && hg.resp.status == 407)   /* absolute-form: the proxy's own answer */
+                np_snprintf(msg, sizeof(msg), "proxy %s:%u %s for %s: HTTP 407", hg.proxy->host, hg.proxy->port,
+                            proxy_auth_words(), hg.url.host);
             return result_fail(res, hg.fail_status, hg.resp.status ? msg : hg.why);
         }
         case A_REDIRECT:

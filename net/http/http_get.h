@@ -33,15 +33,34 @@ struct http_get_opts {
      * resumed anyway (Range without If-Range). Otherwise such a download starts over.
      */
     bool resume_unvalidated;
-    /* header=: "Name: value" lines sent with every request (checked by hdropt_check); never logged. */
+    /*
+     * Extra "Name: value" lines (checked by hdropt_check; never logged) and whether an
+     * Authorization among them follows a redirect to another host (curl drops it). NULL
+     * headers: the job's, from http_configure.
+     */
     const char *const *headers;
     unsigned nheaders;
-    /* Send an Authorization header= to other hosts a redirect leads to (curl drops it). */
     bool auth_redirects;
     /* Set: the request is a POST of these body_len bytes (application/json); any 2xx is done. */
     const char *body;
     size_t body_len;
 };
+
+struct proxy;
+
+/*
+ * What every request of the job shares (the image, config=, checksum=, done_url=, the menu's
+ * catalog, as curl's options apply to every transfer): header= lines and auth_redirects, and
+ * proxy= (NULL: direct). The pointers must stay valid; a later call replaces all of it.
+ */
+struct http_config {
+    const struct proxy *proxy;
+    const char *const *headers;
+    unsigned nheaders;
+    bool auth_redirects;
+};
+
+void http_configure(const struct http_config *c);
 
 struct http_get_result {
     enum np_exit status;

@@ -223,9 +223,9 @@ static int tls_init(enum np_exit *status, char *msg, size_t cap)
     return 0;
 }
 
-/* A connection pcb whose handshake is recorded in h. */
-static struct altcp_pcb *open_with(struct handshake *h, const char *host, uint16_t port, enum np_exit *status,
-                                  char *msg, size_t cap)
+/* A TLS pcb over inner (the caller's until this succeeds), its handshake recorded in h. */
+static struct altcp_pcb *open_with(struct handshake *h, struct altcp_pcb *inner, const char *host, uint16_t port,
+                                  enum np_exit *status, char *msg, size_t cap)
 {
     *status = NP_EXIT_OK;
     if (!trust.insecure && walltime_now() < 0) {
@@ -242,11 +242,8 @@ static struct altcp_pcb *open_with(struct handshake *h, const char *host, uint16
     np_strlcpy(h->host, host, sizeof(h->host));
     h->port = port;
     h->host_is_ip = tls_parse_ipv4(host, h->ip);
-    struct altcp_pcb *inner = altcp_tcp_new_ip_type(IPADDR_TYPE_V4);
-    struct altcp_pcb *pcb = inner ? altcp_tls_wrap(config, inner) : NULL;
+    struct altcp_pcb *pcb = altcp_tls_wrap(config, inner);
     if (!pcb) {
-        if (inner)
-            altcp_close(inner);
         *status = NP_EXIT_TLS;
         np_snprintf(msg, cap, "no memory for a TLS connection");
         return NULL;
@@ -261,14 +258,41 @@ static struct altcp_pcb *open_with(struct handshake *h, const char *host, uint16
     return pcb;
 }
 
+struct altcp_pcb *tls_open_over(struct altcp_pcb *inner, const char *host, uint16_t port, enum np_exit *status,
+                                char *msg, size_t cap)
+{
+    return open_with(&hs, inner, host, port, status, msg, cap);
+}
+
+/* A fresh TCP pcb under TLS, its handshake recorded in h. */
+static struct altcp_pcb *open_new(struct handshake *h, const char *host, uint16_t port, enum np_exit *status,
+                                  char *msg, size_t cap)
+{
+    struct altcp_pcb *inner = altcp_tcp_new_ip_type(IPADDR_TYPE_V4);
+    if (!inner) {
+        *status = NP_EXIT_TLS;
+        np_snprintf(msg, cap, "no memory for a TLS connection");
+        return NULL;
+    }
+    struct altcp_pcb *pcb = open_with(h, inner, host, port, status, msg, cap);
+    if (!pcb)
+        altcp_close(inner);
+    return pcb;
+}
+
 struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status, char *msg, size_t cap)
 {
-    return open_with(&hs, host, port, status, msg, cap);
+    return open_new(&hs, host, port, status, msg, cap);
 }
 
 struct altcp_pcb *tls_open_aux(const char *host, uint16_t port, enum np_exit *status, char *msg, size_t cap)
 {
-    return open_with(&hs_aux, host, port, status, msg, cap);
+    return open_new(&hs_aux, host, port, status, msg, cap);
+}
+
+int tls_start(struct altcp_pcb *pcb, altcp_connected_fn connected)
+{
+    return altcp_tls_handshake_established(pcb, connected) == ERR_OK ? 0 : -NP_EIO;
 }
 
 void tls_note_error(struct altcp_pcb *pcb)

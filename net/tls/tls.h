@@ -14,8 +14,7 @@
 #include <stdint.h>
 
 #include "kernel/exit.h"
-
-struct altcp_pcb;
+#include "lwip/altcp.h"
 
 struct tls_trust {
     bool insecure;          /* check nothing; warn on every connection (curl -k) */
@@ -43,6 +42,19 @@ struct altcp_pcb *tls_open(const char *host, uint16_t port, enum np_exit *status
  * apart (tls_aux_failure reads it), and nothing of it is logged or kept for later.
  */
 struct altcp_pcb *tls_open_aux(const char *host, uint16_t port, enum np_exit *status, char *msg, size_t cap);
+
+/*
+ * The same over inner, a connection of the caller's (a proxy's CONNECT tunnel): the TLS pcb
+ * owns inner from then on. NULL as for tls_open, inner still the caller's.
+ */
+struct altcp_pcb *tls_open_over(struct altcp_pcb *inner, const char *host, uint16_t port, enum np_exit *status,
+                                char *msg, size_t cap);
+
+/*
+ * Starts the handshake on a tls_open_over pcb whose inner connection is established already;
+ * connected runs when it is done (set the pcb's err callback first). -NP_EIO if it cannot.
+ */
+int tls_start(struct altcp_pcb *pcb, altcp_connected_fn connected);
 
 /* The pcb's connection is failing (its err callback): snapshot what the handshake said. */
 void tls_note_error(struct altcp_pcb *pcb);

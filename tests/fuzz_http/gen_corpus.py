@@ -116,3 +116,18 @@ url("userinfo_same_host", b"http://user:pw@h:8080/a", b"//H:8080/x")
 url("userinfo_own", b"http://user:pw@h/a", b"http://other:pw2@cdn.example/x")
 url("userinfo_bad", b"http://u%3a:p%0a@h/")
 url("ipv6_literal", b"http://[fd00::2]/x", b"http://[::1]:8080/y")
+
+
+# ---- fuzz_proxy_resp: a piece size, then a proxy's answer to CONNECT. ----
+
+def proxy(seed, step, msg):
+    write("proxy_resp", seed, bytes([step]) + msg)
+
+
+proxy("200", 1, b"HTTP/1.1 200 Connection established\r\nProxy-Agent: tinyproxy/1.11.1\r\n\r\n")
+proxy("200-tls", 9, b"HTTP/1.0 200 OK\r\n\r\n\x16\x03\x03\x00\x05hello")
+proxy("407", 7, b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\n"
+      b"Content-Length: 5\r\n\r\nabcde")
+proxy("403-lf", 3, b"HTTP/1.1 403 Forbidden\n\n")
+proxy("100-200", 5, b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n")
+proxy("bad", 100, b"SSH-2.0-OpenSSH_9.2\r\n\r\n")

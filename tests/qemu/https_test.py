@@ -18,7 +18,7 @@ import qemu  # noqa: E402
 from fault_server import FaultServer  # noqa: E402
 from install_test import MIB, NGINX, SKIP, SUMMARY, Image, free_port, make_disk  # noqa: E402
 
-EXIT = {"ok": 0, "usage": 1, "http": 11, "cert": 19, "tls": 20}
+EXIT = {"ok": 0, "usage": 1, "http": 11, "connect": 14, "cert": 19, "tls": 20}
 NAME = "files.netplant.test"
 CA_CNF = """[ca]
 default_ca = np
@@ -174,6 +174,10 @@ CASES = {
     "header-auth-redirects": case(server="fault", fault=CROSS, url="https://10.0.2.2:{port}/old",
                                   cmdline=HEADERS + " auth_redirects", forbid=(r"s3cr3t", r"not sent to"),
                                   requests=auth_seen(TOKEN, TOKEN)),
+    # header= goes with every request of the job: the config= file's too (curl's -H, every transfer).
+    "header-config": case(server="fault", fault=dict(mode="normal"), config="fault", cmdline=HEADERS,
+                          forbid=(r"s3cr3t",), expect=(r"config: fetching https://10\.0\.2\.2:\d+/np\.cfg",),
+                          requests=auth_seen(TOKEN, TOKEN)),
     "header-bad": case(status="usage", cmdline='header="Host: evil"',
                        expect=(r"error: header= #1: netplant sets that field itself",)),
     # Trust.
@@ -253,7 +257,10 @@ def run_case(args, c):
             ca_args = ["-initrd", module]     # QEMU passes the path: its base name is ca.pem
         url = c["url"].format(port=port)
         job = f"url={url} sha256={img.sha}"
-        if c["config"]:     # the job comes in a config= file, itself fetched over https
+        if c["config"] == "fault":  # the config= file from fault_server.py, which records its request
+            fsrv.files["/np.cfg"] = (job + "\n").encode()
+            job = f"config=https://10.0.2.2:{fsrv.port}/np.cfg"
+        elif c["config"]:   # the job comes in a config= file, itself fetched over https
             with open(os.path.join(root, "np.cfg"), "w") as f:
                 f.write(job + "\n")
             job = f"config=https://10.0.2.2:{srv.ports['good']}/np.cfg"

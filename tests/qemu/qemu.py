@@ -236,13 +236,13 @@ def run(argv, timeout):
     return Result(proc.returncode, serial, time.monotonic() - start, timed_out, argv)
 
 
-def start_nginx(nginx, prefix, conf, port):
-    """Starts nginx on conf (its files under prefix) and returns the process once 127.0.0.1:port
-    answers; raises RuntimeError, nginx stopped, when it does not within 5 s."""
+def start_server(argv, port, logdir, what):
+    """Starts a server (argv) and returns the process once 127.0.0.1:port answers; raises
+    RuntimeError, the server stopped, when it does not within 5 s. Its output goes to
+    logdir/stderr.log."""
     import socket
-    proc = subprocess.Popen([nginx, "-p", prefix, "-e", f"{prefix}/error.log", "-c", conf],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=open(os.path.join(prefix, "stderr.log"), "w"))
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=open(os.path.join(logdir, "stderr.log"), "w"))
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -254,4 +254,10 @@ def start_nginx(nginx, prefix, conf, port):
     if proc.poll() is None:
         proc.terminate()
         proc.wait(10)
-    raise RuntimeError(f"nginx did not start: see {prefix}/stderr.log and error.log")
+    raise RuntimeError(f"{what} did not start: see {logdir}/stderr.log")
+
+
+def start_nginx(nginx, prefix, conf, port):
+    """Starts nginx on conf (its files under prefix) and returns the process once 127.0.0.1:port
+    answers (see start_server; its error.log is under prefix too)."""
+    return start_server([nginx, "-p", prefix, "-e", f"{prefix}/error.log", "-c", conf], port, prefix, "nginx")
