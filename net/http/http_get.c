@@ -21,13 +21,6 @@
 
 enum action { A_NONE, A_DONE, A_REDIRECT, A_RETRY, A_NEW_REQUEST, A_FAIL, A_STOP };
 
-static struct http_config job;     /* http_configure: header=, proxy= */
-
-void http_configure(const struct http_config *c)
-{
-    job = *c;
-}
-
 static struct {
     const struct http_sink *sink;
     struct altcp_pcb *pcb;
@@ -322,12 +315,6 @@ static err_t on_tunnel_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, er
     return ERR_OK;
 }
 
-/* The line for a proxy's 407: credentials missing or refused (RFC 9110 15.5.8). */
-static const char *proxy_auth_words(void)
-{
-    return hg.proxy->basic[0] ? "refused the credentials of proxy=" : "needs credentials (proxy=http://user:password@...)";
-}
-
 /* The proxy said no to CONNECT: one line with its answer; the same request would get the same. */
 static int tunnel_refused(void)
 {
@@ -337,7 +324,7 @@ static int tunnel_refused(void)
        the proxy's own. */
     if (tunnel.status == 407 || tunnel.status == 401)
         np_snprintf(why, sizeof(why), "proxy %s:%u %s for CONNECT %s:%u: HTTP %d %s", px->host, px->port,
-                    proxy_auth_words(), hg.url.host, hg.url.port, tunnel.status, tunnel.reason);
+                    proxy_auth_words(hg.proxy), hg.url.host, hg.url.port, tunnel.status, tunnel.reason);
     else
         np_snprintf(why, sizeof(why), "proxy %s:%u refused CONNECT %s:%u: HTTP %d %s", px->host, px->port,
                     hg.url.host, hg.url.port, tunnel.status, tunnel.reason);
@@ -527,10 +514,8 @@ static int send_request(void)
     bool if_range = hg.req_offset && hg.validator[0];
     if (hg.opts->body)
         np_snprintf(post, sizeof(post), "Content-Type: application/json\r\nContent-Length: %zu\r\n", hg.opts->body_len);
-    bool own_auth = false;  /* an Authorization header= replaces the URL's Basic credentials */
-    for (unsigned i = 0; i < hg.nheaders; i++)
-        own_auth |= hdropt_is(hg.headers[i], "Authorization");
-    const char *basic = own_auth ? NULL : credentials();
+    /* An Authorization header= replaces the URL's Basic credentials. */
+    const char *basic = http_config_has_auth(hg.headers, hg.nheaders) ? NULL : credentials();
     /* http through a proxy: absolute-form (RFC 9112 3.2.2), and the proxy's own credentials.
        (https went through CONNECT: the tunnel's requests are the origin's, origin-form.) */
     bool via = hg.proxy && !hg.url.tls;
@@ -719,10 +704,11 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
     hg.opts = o;
     hg.res = res;
     hg.total = HTTP_LEN_UNKNOWN;
-    hg.proxy = job.proxy;
-    hg.headers = o->headers ? o->headers : job.headers;
-    hg.nheaders = o->headers ? o->nheaders : job.nheaders;
-    hg.auth_redirects = o->headers ? o->auth_redirects : job.auth_redirects;
+    const struct http_config *job = http_config_job();
+    hg.proxy = job->proxy;
+    hg.headers = o->headers ? o->headers : job->headers;
+    hg.nheaders = o->headers ? o->nheaders : job->nheaders;
+    hg.auth_redirects = o->headers ? o->auth_redirects : job->auth_redirects;
     int perr = url_parse(url, &hg.url);
     if (perr)
         return result_fail(res, NP_EXIT_USAGE, url_strerror(perr));   /* never retried */
@@ -779,7 +765,7 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
             np_snprintf(msg, sizeof(msg), "%s: HTTP %d from %s", hg.why, hg.resp.status, hg.url.host);
             if (hg.proxy && !hg.url.tls && hg.resp.status == 407)   /* absolute-form: the proxy's own answer */
                 np_snprintf(msg, sizeof(msg), "proxy %s:%u %s for %s: HTTP 407", hg.proxy->host, hg.proxy->port,
-                            proxy_auth_words(), hg.url.host);
+                            proxy_auth_words(hg.proxy), hg.url.host);
             return result_fail(res, hg.fail_status, hg.resp.status ? msg : hg.why);
         }
         case A_REDIRECT:

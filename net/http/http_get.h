@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "kernel/exit.h"
+#include "net/http/http_config.h"
 
 struct http_sink {
     /* The body starts at offset (0: from the beginning; any earlier data is void). */
@@ -45,22 +46,6 @@ struct http_get_opts {
     const char *body;
     size_t body_len;
 };
-
-struct proxy;
-
-/*
- * What every request of the job shares (the image, config=, checksum=, done_url=, the menu's
- * catalog, as curl's options apply to every transfer): header= lines and auth_redirects, and
- * proxy= (NULL: direct). The pointers must stay valid; a later call replaces all of it.
- */
-struct http_config {
-    const struct proxy *proxy;
-    const char *const *headers;
-    unsigned nheaders;
-    bool auth_redirects;
-};
-
-void http_configure(const struct http_config *c);
 
 struct http_get_result {
     enum np_exit status;

@@ -40,6 +40,11 @@ const char *proxy_strerror(int err)
     }
 }
 
+const char *proxy_auth_words(const struct proxy *p)
+{
+    return p->basic[0] ? "refused the credentials of proxy=" : "needs credentials (proxy=http://user:password@...)";
+}
+
 static int fits(int n, size_t cap)
 {
     return n >= 0 && (size_t)n < cap ? n : -NP_EOVERFLOW;

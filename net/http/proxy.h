@@ -35,6 +35,9 @@ int proxy_parse(const char *s, struct proxy *p);
 /* The one-line reason for a proxy_parse error. */
 const char *proxy_strerror(int err);
 
+/* What a proxy's 407 means (RFC 9110 15.5.8): credentials missing, or those of proxy= refused. */
+const char *proxy_auth_words(const struct proxy *p);
+
 /*
  * The absolute-form request target's start, "http://host[:port]" (the port only when it is
  * not 80), to which the path is appended (RFC 9112 3.2.2; no userinfo in it). The length, or

@@ -264,6 +264,12 @@ struct altcp_pcb *tls_open_over(struct altcp_pcb *inner, const char *host, uint1
     return open_with(&hs, inner, host, port, status, msg, cap);
 }
 
+struct altcp_pcb *tls_open_over_aux(struct altcp_pcb *inner, const char *host, uint16_t port, enum np_exit *status,
+                                    char *msg, size_t cap)
+{
+    return open_with(&hs_aux, inner, host, port, status, msg, cap);
+}
+
 /* A fresh TCP pcb under TLS, its handshake recorded in h. */
 static struct altcp_pcb *open_new(struct handshake *h, const char *host, uint16_t port, enum np_exit *status,
                                   char *msg, size_t cap)
@@ -295,11 +301,22 @@ int tls_start(struct altcp_pcb *pcb, altcp_connected_fn connected)
     return altcp_tls_handshake_established(pcb, connected) == ERR_OK ? 0 : -NP_EIO;
 }
 
-void tls_note_error(struct altcp_pcb *pcb)
+/* A fatal alert the server sent on pcb, into the record h (the pcb is freed after its err callback). */
+static void note_error(struct handshake *h, struct altcp_pcb *pcb)
 {
     mbedtls_ssl_context *ssl = pcb ? altcp_tls_context(pcb) : NULL;
     if (ssl && ssl->in_msg && ssl->in_msgtype == MBEDTLS_SSL_MSG_ALERT && ssl->in_msg[0] == MBEDTLS_SSL_ALERT_LEVEL_FATAL)
-        hs.alert = ssl->in_msg[1];
+        h->alert = ssl->in_msg[1];
+}
+
+void tls_note_error(struct altcp_pcb *pcb)
+{
+    note_error(&hs, pcb);
+}
+
+void tls_note_error_aux(struct altcp_pcb *pcb)
+{
+    note_error(&hs_aux, pcb);
 }
 
 static const char *alert_name(int a)

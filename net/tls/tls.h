@@ -3,8 +3,9 @@
  * suites, SNI, the certificate chain checked against the built-in Mozilla roots and/or a
  * ca= boot module, the host name against the certificate's DNS and IP names (RFC 6125), and
  * the session kept for the next connection to the same server (RFC 5077 tickets or ids).
- * One download connection at a time (tls_open), and beside it one notifier connection
- * (tls_open_aux, progress_url=) whose handshake is recorded apart.
+ * One download connection at a time (tls_open, or tls_open_over in a proxy's tunnel), and
+ * beside it one notifier connection (tls_open_aux or tls_open_over_aux, progress_url=) whose
+ * handshake is recorded apart.
  */
 #ifndef NET_TLS_TLS_H
 #define NET_TLS_TLS_H
@@ -50,6 +51,10 @@ struct altcp_pcb *tls_open_aux(const char *host, uint16_t port, enum np_exit *st
 struct altcp_pcb *tls_open_over(struct altcp_pcb *inner, const char *host, uint16_t port, enum np_exit *status,
                                 char *msg, size_t cap);
 
+/* tls_open_over for the notifier's connection (its tunnel through the proxy): recorded as tls_open_aux's. */
+struct altcp_pcb *tls_open_over_aux(struct altcp_pcb *inner, const char *host, uint16_t port, enum np_exit *status,
+                                    char *msg, size_t cap);
+
 /*
  * Starts the handshake on a tls_open_over pcb whose inner connection is established already;
  * connected runs when it is done (set the pcb's err callback first). -NP_EIO if it cannot.
@@ -58,6 +63,9 @@ int tls_start(struct altcp_pcb *pcb, altcp_connected_fn connected);
 
 /* The pcb's connection is failing (its err callback): snapshot what the handshake said. */
 void tls_note_error(struct altcp_pcb *pcb);
+
+/* tls_note_error for a tls_open_aux or tls_open_over_aux connection. */
+void tls_note_error_aux(struct altcp_pcb *pcb);
 
 /*
  * After a connection that never completed its handshake: NP_EXIT_CERT with the reason (unknown
