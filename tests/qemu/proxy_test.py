@@ -21,6 +21,7 @@ import qemu  # noqa: E402
 from fault_server import FaultServer  # noqa: E402
 from https_test import Pki, check, summary_note  # noqa: E402
 from install_test import MIB, NGINX, SKIP, Image, free_port, make_disk  # noqa: E402
+from report_server import Server  # noqa: E402
 
 TINYPROXY = "/usr/bin/tinyproxy"
 SANS = "DNS:localhost,IP:127.0.0.1"
@@ -29,6 +30,8 @@ SECRET = (PASSWORD, base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode())
 TOKEN = "Bearer c0nfig-t0ken"
 NEW = r"tls: TLSv1\.2 TLS-ECDHE-\S+ with {host}, handshake \d+ ms, new session"
 RESUMED = r"tls: TLSv1\.2 \S+ with 127\.0\.0\.1, handshake \d+ ms, session resumed"
+REPORT_TOKEN = "Bearer rep0rt-t0ken"
+REPORT_RATE = 1024 * 1024   # bytes/s of the image in the report cases: 2 MiB take 2 s, time for reports
 
 
 class Origins:
@@ -94,16 +97,19 @@ class Tinyproxy:
 
 def case(url, status="ok", auth=None, creds=None, connect_ports=None, fault=None, cmdline="", expect=(),
          forbid=(), seen=(), count=None, config=None, proxy="cmdline", written=None, timeout=120, requests=None,
-         ca=True, sums=False):
+         ca=True, sums=False, report=None, size=4 * MIB):
     """url: {tls} {plain} {fault} are the origins' ports. creds: "user:password" in proxy=.
     seen: regexes each of which some request line in tinyproxy's log must match; count:
     (regex, n): exactly n of them do. config: the config file's words ({proxy} = the proxy
     URL), served by the plain nginx at /np.cfg (through the proxy when proxy="cmdline").
-    proxy: "cmdline", "config" (only in the file) or "unreachable" (a port nobody listens on)."""
+    proxy: "cmdline", "config" (only in the file) or "unreachable" (a port nobody listens on).
+    report: "http" or "https": the image comes at REPORT_RATE from a server of ours ({slow}) and
+    progress_url= and done_url= go to a report server ({report}, TLS for "https"), both on
+    127.0.0.1, so only the proxy reaches them (report_checks judges what arrived)."""
     return dict(url=url, status=status, auth=auth, creds=creds, connect_ports=connect_ports, fault=fault,
                 cmdline=cmdline, expect=expect, forbid=(*SECRET, *forbid), seen=seen, count=count, config=config,
                 proxy=proxy, written=status == "ok" if written is None else written, timeout=timeout,
-                requests=requests, ca=ca, size=4 * MIB, sums=sums)
+                requests=requests, ca=ca, size=size, sums=sums, report=report)
 
 
 HTTP = "http://127.0.0.1:{plain}/img.raw"
@@ -169,9 +175,42 @@ CASES = {
     # proxy= in the config= file; and the command line's proxy= fetching config= itself.
     "config-file": case(HTTPS, proxy="config", config="proxy={proxy} url={url} sha256={sha}", seen=(CONNECT,),
                         expect=(r"config: command line now .*proxy=http://10\.0\.2\.2",)),
+    # progress_url= and done_url= through the proxy too, with header= (only the proxy reaches
+    # 127.0.0.1): absolute-form POSTs for http, a CONNECT tunnel for https.
+    "report-http": case("http://127.0.0.1:{slow}/img.raw", report="http", auth=f"{USER}:{PASSWORD}",
+                        creds=f"{USER}:{PASSWORD}", size=2 * MIB, forbid=("rep0rt-t0ken",),
+                        cmdline='progress_url=http://127.0.0.1:{report}/progress/m progress_every=1 '
+                                'done_url=http://127.0.0.1:{report}/done/m header="Authorization: ' + REPORT_TOKEN + '"',
+                        seen=(r"POST http://127\.0\.0\.1:{report}/progress/m HTTP/1\.1",
+                              r"POST http://127\.0\.0\.1:{report}/done/m HTTP/1\.1")),
+    "report-https": case("http://127.0.0.1:{slow}/img.raw", report="https", auth=f"{USER}:{PASSWORD}",
+                         creds=f"{USER}:{PASSWORD}", size=2 * MIB, forbid=("rep0rt-t0ken",),
+                         cmdline='progress_url=https://127.0.0.1:{report}/progress/m progress_every=1 '
+                                 'done_url=https://127.0.0.1:{report}/done/m header="Authorization: ' + REPORT_TOKEN + '"',
+                         seen=(r"CONNECT 127\.0\.0\.1:{report} HTTP/1\.1",)),
     "config-via-proxy": case(HTTP, config="url={url} sha256={sha}", seen=(r"GET http://127\.0\.0\.1:\d+/np\.cfg", GET_ABS),
                              expect=(r"config: fetching http://127\.0\.0\.1:\d+/np\.cfg",)),
 }
+
+
+def report_checks(res, rep):
+    """What the report server got: progress objects (each taken) and the one result, each with
+    the header= token; the serial log counts the progress POSTs taken, none failed."""
+    problems = []
+    paths = [p for p, _, _, _ in rep.posts]
+    if not any(p == "/progress/m" for p in paths) or paths.count("/done/m") != 1:
+        problems.append(f"the report server got {paths}, want progress POSTs and one result")
+    if any(h.get("Authorization") != REPORT_TOKEN for h in rep.post_headers):
+        problems.append("a report came without the header= Authorization")
+    done = [b for p, b, _, _ in rep.posts if p == "/done/m"]
+    if done and done[0].get("result") != "ok":
+        problems.append(f"the result reported is {done[0]}")
+    m = re.search(r"progress: (\d+) POSTs to progress_url= \((\d+) taken, (\d+) failed", res.serial)
+    if not m or int(m.group(2)) < 1 or m.group(3) != "0":
+        problems.append(f"the serial log's progress counts want 1 or more taken, none failed: {m and m.group(0)}")
+    if re.search(r"http: notify: POST", res.serial):
+        problems.append("the serial log warns about a failed progress report")
+    return problems
 
 
 def run_case(args, c):
@@ -186,14 +225,18 @@ def run_case(args, c):
     disk = os.path.join(args.workdir, "disk.img")
     make_disk(disk, 80 * MIB, 0)
     srv = Origins(args.workdir, root, pki)
-    px = fsrv = None
+    px = fsrv = slow = rep = None
     try:
+        if c["report"]:
+            slow = Server({"/img.raw": img.read(0, img.size)}, rate=REPORT_RATE)
+            rep = Server({}, tls=pki.leaf("report", SANS) if c["report"] == "https" else None)
+        ports = dict(tls=srv.tls, plain=srv.plain, slow=slow.port if slow else 0, report=rep.port if rep else 0)
         px = Tinyproxy(args.workdir, c["auth"], c["connect_ports"])
         fault = dict(c["fault"] or {})
         if c["fault"]:
             tls = pki.leaf("fault", SANS) if fault.pop("tls", False) else None
             fsrv = FaultServer(img.read(0, img.size), tls=tls, **fault).start()
-        url = c["url"].format(tls=srv.tls, plain=srv.plain, fault=fsrv.port if fsrv else 0)
+        url = c["url"].format(fault=fsrv.port if fsrv else 0, **ports)
         port = free_port() if c["proxy"] == "unreachable" else px.port
         proxy = f"http://{c['creds'] + '@' if c['creds'] else ''}10.0.2.2:{port}"
         job = f"url={url} sha256={img.sha}"
@@ -206,7 +249,7 @@ def run_case(args, c):
                 f.write(c["config"].format(proxy=proxy, url=url, sha=img.sha) + "\n")
             host = "10.0.2.2" if c["proxy"] == "config" else "127.0.0.1"
             job = f"config=http://{host}:{srv.plain}/np.cfg"
-        cmdline = f"qemu_exit=on {job}{' ca=ca.pem' if c['ca'] else ''} {c['cmdline'].format(plain=srv.plain)}"
+        cmdline = f"qemu_exit=on {job}{' ca=ca.pem' if c['ca'] else ''} {c['cmdline'].format(**ports)}"
         if c["proxy"] != "config":
             cmdline += f" proxy={proxy}"
         argv = qemu.base_args("q35", "160M") + [
@@ -220,9 +263,14 @@ def run_case(args, c):
             px.close()
         if fsrv:
             fsrv.close()
+        for s in (slow, rep):
+            if s:
+                s.close()
     problems = check(c, res, img, disk)
+    if rep:
+        problems += report_checks(res, rep)
     lines = px.requests()
-    for p in c["seen"]:
+    for p in (p.format(**ports) for p in c["seen"]):
         if not any(re.search(p, line) for line in lines):
             problems.append(f"tinyproxy's log lacks a request /{p}/ (it has {lines})")
     if c["count"]:

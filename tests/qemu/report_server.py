@@ -24,13 +24,15 @@ import time
 
 
 class Server:
-    """Serves files from a dict on GET; records every POST (path, JSON body, time). hang=True:
+    """Serves files from a dict on GET; records every POST (path, JSON body, time, Content-Type),
+    and its header fields apart (post_headers, in the same order). hang=True:
     POSTs are never answered (the connection is held open until the server closes). rate:
     GET bodies go out at that many bytes per second (in 32 KiB pieces). tls=(cert, key): the
     server speaks https."""
 
     def __init__(self, files, hang=False, rate=None, tls=None, bind="127.0.0.1", port=0, on_post=None):
         self.files, self.posts, self.hang, self.rate = files, [], hang, rate
+        self.post_headers = []
         self.stop = threading.Event()
         outer = self
 
@@ -68,6 +70,7 @@ class Server:
                     body = json.loads(raw)
                 except ValueError:
                     body = {"unparsable": raw.decode("latin-1")}
+                outer.post_headers.append(dict(self.headers.items()))
                 outer.posts.append((self.path, body, time.monotonic(), self.headers.get("Content-Type")))
                 if on_post:
                     on_post(self.path, body)     # before the answer: the client's next step sees it
