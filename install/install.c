@@ -39,7 +39,7 @@
 #define PROGRESS_US     1000000ull
 #define SUMS_FILE_MAX   (128u << 10)    /* a SHA256SUMS of a few thousand files */
 #define NOTIFY_EVERY_S  10              /* progress_every= by default */
-#define NOTIFY_TIMEOUT_MS 10000         /* one progress POST may take this long, then it is abandoned */
+#define NOTIFY_TIMEOUT_MS 10000         /* one progress POST may take this long at most, then it is abandoned */
 
 /* The ring is the receive buffer: it must hold a whole TCP window beyond what it lends back early. */
 _Static_assert(DISK_STAGE_RING_BYTES >= 4 * TCP_WND, "keep the ring well above TCP_WND");
@@ -192,10 +192,15 @@ static int parse_disk_opts(const struct cmdline *cl, struct install_opts *o)
     return 0;
 }
 
-/* progress_url=: parsed now (a bad URL is a usage error); the reports start with the download. */
+/*
+ * progress_url=: parsed now (a bad URL is a usage error); the reports start with the download.
+ * A request gets until the next is due (10 s at most): a silent server is dropped in time, so
+ * the next report goes out instead of being skipped.
+ */
 static int start_notifier(const struct install_opts *o)
 {
-    int err = http_notify_start(o->progress_url, NOTIFY_TIMEOUT_MS);
+    uint64_t every_ms = o->progress_every_us / 1000;
+    int err = http_notify_start(o->progress_url, every_ms < NOTIFY_TIMEOUT_MS ? (uint32_t)every_ms : NOTIFY_TIMEOUT_MS);
     if (err)
         return log_err("error: progress_url=%s: %s\n", urlmask_str(o->progress_url),
                        err == -NP_EOVERFLOW ? "too long for a report's request" : url_strerror(err)), -1;
