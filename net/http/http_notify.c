@@ -64,7 +64,7 @@ static struct {
     bool ok;
     const char *why;            /* a failure's reason (static text, tls_why or proxy_why) */
     char tls_why[160];
-    char proxy_why[URL_HOST_MAX + PROXY_REASON_MAX + 96];
+    char proxy_why[PROXY_REASON_MAX + 128];
     bool warned;
     struct http_notify_stats st;
 } nt;
@@ -129,8 +129,7 @@ static void judge_status(void)
         return finish(false, "the answer is not HTTP/1.x");
     /* An absolute-form request's 407 is the proxy's own (RFC 9110 15.5.8). */
     if (nt.cfg.proxy && !nt.url.tls && !NP_STRFN(strncmp)(s + 9, "407", 3)) {
-        np_snprintf(nt.proxy_why, sizeof(nt.proxy_why), "proxy %s:%u %s: HTTP 407", nt.cfg.proxy->host,
-                    nt.cfg.proxy->port, proxy_auth_words(nt.cfg.proxy));
+        np_snprintf(nt.proxy_why, sizeof(nt.proxy_why), "the proxy %s: HTTP 407", proxy_auth_words(nt.cfg.proxy));
         return finish(false, nt.proxy_why);
     }
     finish(s[9] == '2', s[9] == '2' ? NULL : "the server answered with a status other than 2xx");
@@ -167,13 +166,14 @@ static void on_err(void *arg, err_t err)
     finish(false, handshake ? "refused, reset or the TLS handshake broke" : "refused or reset");
 }
 
-/* The proxy said no to CONNECT: its status, and what a 407 (or tinyproxy's 401) means. */
+/* The proxy said no to CONNECT: its status, and what a 407 (or tinyproxy's 401) means. The
+   warning line names the proxy already. */
 static void tunnel_refused(void)
 {
-    const struct proxy *px = nt.cfg.proxy;
     bool auth = nt.tunnel.status == 407 || nt.tunnel.status == 401;
-    np_snprintf(nt.proxy_why, sizeof(nt.proxy_why), "proxy %s:%u %s CONNECT: HTTP %d %s", px->host, px->port,
-                auth ? proxy_auth_words(px) : "refused", nt.tunnel.status, nt.tunnel.reason);
+    np_snprintf(nt.proxy_why, sizeof(nt.proxy_why), "the proxy %s%s CONNECT: HTTP %d %s",
+                auth ? proxy_auth_words(nt.cfg.proxy) : "refused", auth ? " for" : "", nt.tunnel.status,
+                nt.tunnel.reason);
     finish(false, nt.proxy_why);
 }
 

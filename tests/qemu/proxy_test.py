@@ -97,7 +97,7 @@ class Tinyproxy:
 
 def case(url, status="ok", auth=None, creds=None, connect_ports=None, fault=None, cmdline="", expect=(),
          forbid=(), seen=(), count=None, config=None, proxy="cmdline", written=None, timeout=120, requests=None,
-         ca=True, sums=False, report=None, size=4 * MIB):
+         ca=True, sums=False, report=None, size=4 * MIB, report_fails=None):
     """url: {tls} {plain} {fault} are the origins' ports. creds: "user:password" in proxy=.
     seen: regexes each of which some request line in tinyproxy's log must match; count:
     (regex, n): exactly n of them do. config: the config file's words ({proxy} = the proxy
@@ -105,11 +105,13 @@ def case(url, status="ok", auth=None, creds=None, connect_ports=None, fault=None
     proxy: "cmdline", "config" (only in the file) or "unreachable" (a port nobody listens on).
     report: "http" or "https": the image comes at REPORT_RATE from a server of ours ({slow}) and
     progress_url= and done_url= go to a report server ({report}, TLS for "https"), both on
-    127.0.0.1, so only the proxy reaches them (report_checks judges what arrived)."""
+    127.0.0.1, so only the proxy reaches them (report_checks judges what arrived). report_fails:
+    a regex for why every progress report fails (said once), none arriving."""
     return dict(url=url, status=status, auth=auth, creds=creds, connect_ports=connect_ports, fault=fault,
                 cmdline=cmdline, expect=expect, forbid=(*SECRET, *forbid), seen=seen, count=count, config=config,
                 proxy=proxy, written=status == "ok" if written is None else written, timeout=timeout,
-                requests=requests, ca=ca, size=size, sums=sums, report=report)
+                requests=requests, ca=ca, size=size, sums=sums, report=report,
+                report_fails=report_fails)
 
 
 HTTP = "http://127.0.0.1:{plain}/img.raw"
@@ -188,16 +190,34 @@ CASES = {
                          cmdline='progress_url=https://127.0.0.1:{report}/progress/m progress_every=1 '
                                  'done_url=https://127.0.0.1:{report}/done/m header="Authorization: ' + REPORT_TOKEN + '"',
                          seen=(r"CONNECT 127\.0\.0\.1:{report} HTTP/1\.1",)),
+    # The proxy refuses the notifier's CONNECT: a notifier failure (one warning, counted), not
+    # the install's.
+    "report-refused": case("http://127.0.0.1:{slow}/img.raw", report="https", connect_ports=(1,), size=2 * MIB,
+                           cmdline="progress_url=https://127.0.0.1:{report}/progress/m progress_every=1",
+                           seen=(r"CONNECT 127\.0\.0\.1:{report} HTTP/1\.1",),
+                           report_fails=r"the proxy refused CONNECT: HTTP 403 .*"),
     "config-via-proxy": case(HTTP, config="url={url} sha256={sha}", seen=(r"GET http://127\.0\.0\.1:\d+/np\.cfg", GET_ABS),
                              expect=(r"config: fetching http://127\.0\.0\.1:\d+/np\.cfg",)),
 }
 
 
-def report_checks(res, rep):
+def report_checks(c, res, rep):
     """What the report server got: progress objects (each taken) and the one result, each with
-    the header= token; the serial log counts the progress POSTs taken, none failed."""
+    the header= token; the serial log counts the progress POSTs taken, none failed. With
+    report_fails: nothing arrived, one warning says why, and every report counts as failed."""
     problems = []
     paths = [p for p, _, _, _ in rep.posts]
+    counts = re.search(r"progress: (\d+) POSTs to progress_url= \((\d+) taken, (\d+) failed", res.serial)
+    warns = re.findall(r"http: notify: POST https?://127\.0\.0\.1:\d+/progress/m through proxy 10\.0\.2\.2:\d+: "
+                       r"(.*); the install goes on", res.serial)
+    if c["report_fails"]:
+        if paths:
+            problems.append(f"the report server got {paths}, want nothing")
+        if len(warns) != 1 or not re.fullmatch(c["report_fails"], warns[0]):
+            problems.append(f"warnings about the progress reports: {warns}, want one /{c['report_fails']}/")
+        if not counts or counts.group(2) != "0" or int(counts.group(3)) < 2:
+            problems.append(f"the serial log's progress counts want 2 or more failed: {counts and counts.group(0)}")
+        return problems
     if not any(p == "/progress/m" for p in paths) or paths.count("/done/m") != 1:
         problems.append(f"the report server got {paths}, want progress POSTs and one result")
     if any(h.get("Authorization") != REPORT_TOKEN for h in rep.post_headers):
@@ -205,10 +225,9 @@ def report_checks(res, rep):
     done = [b for p, b, _, _ in rep.posts if p == "/done/m"]
     if done and done[0].get("result") != "ok":
         problems.append(f"the result reported is {done[0]}")
-    m = re.search(r"progress: (\d+) POSTs to progress_url= \((\d+) taken, (\d+) failed", res.serial)
-    if not m or int(m.group(2)) < 1 or m.group(3) != "0":
-        problems.append(f"the serial log's progress counts want 1 or more taken, none failed: {m and m.group(0)}")
-    if re.search(r"http: notify: POST", res.serial):
+    if not counts or int(counts.group(2)) < 1 or counts.group(3) != "0":
+        problems.append(f"the serial log's progress counts want 1 or more taken, none failed: {counts and counts.group(0)}")
+    if warns or re.search(r"http: notify: POST", res.serial):
         problems.append("the serial log warns about a failed progress report")
     return problems
 
@@ -268,7 +287,7 @@ def run_case(args, c):
                 s.close()
     problems = check(c, res, img, disk)
     if rep:
-        problems += report_checks(res, rep)
+        problems += report_checks(c, res, rep)
     lines = px.requests()
     for p in (p.format(**ports) for p in c["seen"]):
         if not any(re.search(p, line) for line in lines):
