@@ -1,6 +1,7 @@
 /* net/http/hdropt.c: header= lines checked before they reach the wire. */
 #include "kernel/errno.h"
 #include "net/http/hdropt.h"
+#include "net/http/http_config.h"
 #include "tests/unit/test.h"
 
 static void test_lines(void)
@@ -34,9 +35,22 @@ static void test_is(void)
     CHECK(!hdropt_is("", "Authorization"));
 }
 
+/* http_config_has_auth: an Authorization among header= replaces a URL's Basic credentials. */
+static void test_has_auth(void)
+{
+    static const char *const lines[] = { "X-Trace: 1", "authorization: Bearer t" };
+    CHECK(http_config_has_auth(lines, 2));
+    CHECK(!http_config_has_auth(lines, 1));
+    CHECK(!http_config_has_auth(NULL, 0));
+    struct http_config c = { .headers = lines, .nheaders = 2 };
+    http_configure(&c);
+    CHECK(http_config_job()->headers == lines && http_config_job()->nheaders == 2 && !http_config_job()->proxy);
+}
+
 int main(void)
 {
     TEST_RUN(test_lines);
     TEST_RUN(test_is);
+    TEST_RUN(test_has_auth);
     return test_finish();
 }

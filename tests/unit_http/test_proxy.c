@@ -40,6 +40,11 @@ static void test_parse(void)
     CHECK_EQ_I64(proxy_parse(lng, &px), -NP_EOVERFLOW);
     CHECK(!px.basic[0]);
     CHECK(proxy_strerror(-NP_ENOTSUP) != NULL);
+    /* A 407's words depend on whether proxy= carried credentials. */
+    CHECK_EQ_I64(proxy_parse("http://alice:s3cret@proxy:8080", &px), 0);
+    CHECK(!strcmp(proxy_auth_words(&px), "refused the credentials of proxy="));
+    CHECK_EQ_I64(proxy_parse("http://proxy:8080", &px), 0);
+    CHECK(!strncmp(proxy_auth_words(&px), "needs credentials", 17));
 }
 
 static void test_targets(void)
