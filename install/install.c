@@ -17,6 +17,7 @@
 #include "install/dec_xz.h"
 #include "install/dec_zstd.h"
 #include "install/detect.h"
+#include "install/qcow2_stage.h"
 #include "install/disk_stage.h"
 #include "install/source_http.h"
 #include "install/summary.h"
@@ -61,6 +62,7 @@ static struct {
     struct zstd_stage zstd;
     struct xz_stage xz;
     struct bzip2_stage bzip2;
+    struct qcow2_stage qcow2;
     struct checksum_stage raw;      /* raw_sha256= or verify=readback: right before the disk */
     struct disk_stage disk;
     uint64_t t0_us, last_progress_us, t0_tsc;
@@ -79,7 +81,7 @@ static void progress(bool force)
         return;
     job.last_progress_us = now;
     uint64_t us = now - job.t0_us ? now - job.t0_us : 1, mbps1000 = pos * 1000 / us;
-    unsigned long long written = job.disk.pos >> 20;
+    unsigned long long written = job.disk.written >> 20;
     if (total != STAGE_LEN_UNKNOWN && total) {
         uint64_t eta = mbps1000 ? (total - pos) / (mbps1000 * 1000) : 0;   /* bytes/ms * 1000 */
         console_progress((int)(pos * 1000 / total),
@@ -195,7 +197,7 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     o->readback = s && !NP_STRFN(strcmp)(s, "readback");
     o->format = FORMAT_AUTO;
     if ((s = cmdline_get(cl, "format")) && format_parse(s, &o->format))
-        return log_err("error: format=%s: want auto, raw, gzip, zstd, xz or bzip2\n", s), -1;
+        return log_err("error: format=%s: want auto, raw, gzip, zstd, xz, bzip2 or qcow2\n", s), -1;
     o->http = (struct http_get_opts){ .retries = (unsigned)retries, .idle_ms = (uint32_t)timeout * 1000,
                                       .max_redirects = 8 };
     return parse_headers(cl, &o->http) || parse_disk_opts(cl, o) ? -1 : 0;    /* resume_unvalidated: see install_run */
@@ -255,7 +257,7 @@ static void summary(enum np_exit status, const struct digest *digest)
     char line[320];
     uint64_t us = job.t0_us ? clock_us() - job.t0_us : 0;
     summary_format(line, sizeof(line), status, job.detect.pos, digest, us, job.disk.disk ? job.disk.disk->name : NULL,
-                   format_name(job.detect.got), job.disk.pos, job.disk.zeroed_bytes);
+                   format_name(job.detect.got), job.disk.written, job.disk.zeroed_bytes);
     job.status = status, job.us = us, job.have_digest = digest != NULL;
     if (digest)
         job.digest = *digest;
@@ -288,7 +290,7 @@ static int readback(const struct digest *want)
     if (NP_STRFN(memcmp)(got.bytes, want->bytes, digest_len(got.alg)))
         return stage_fail(&job.disk.st, NP_EXIT_VERIFY, "read-back of disk %s does not match what was received",
                           job.disk.disk->name);
-    log_info("install: read back %llu bytes from %s: same %s\n", (unsigned long long)job.disk.pos,
+    log_info("install: read back %llu bytes from %s: same %s\n", (unsigned long long)job.disk.end,
              job.disk.disk->name, digest_name(got.alg));
     return 0;
 }
@@ -305,6 +307,13 @@ static enum np_exit download(struct install_opts *o)
     struct http_get_result res;
     for (;;) {
         source_http_run(o->url, &o->http, &job.sum.st, job_pump, NULL, &res);
+        if (res.status != NP_EXIT_OK && qcow2_stage_wants_map(&job.qcow2)) {
+            /* A qcow2 image: its tables first (Range requests), then the file again from byte 0. */
+            enum np_exit e = qcow2_stage_map(&job.qcow2, o->url, &o->http);
+            if (e != NP_EXIT_OK)
+                return e;
+            continue;
+        }
         if (res.status != NP_EXIT_OK) {
             disk_stage_settle(&job.disk);   /* let what was written land; the first MiB stays zero */
             return job.err.status != NP_EXIT_OK ? job.err.status : res.status;
@@ -417,12 +426,14 @@ static void build_chain(const struct install_opts *o)
     zstd_stage_init(&job.zstd, tail, &job.err, http_get_release);
     xz_stage_init(&job.xz, tail, &job.err, http_get_release);
     bzip2_stage_init(&job.bzip2, tail, &job.err, http_get_release);
+    qcow2_stage_init(&job.qcow2, &job.disk, tail == &job.disk.st, &job.err, http_get_release);
     struct stage *const to[FORMAT_COUNT] = {
         [FORMAT_RAW] = tail,
         [FORMAT_GZIP] = &job.gzip.dec.st,
         [FORMAT_ZSTD] = &job.zstd.dec.st,
         [FORMAT_XZ] = &job.xz.dec.st,
         [FORMAT_BZIP2] = &job.bzip2.dec.st,
+        [FORMAT_QCOW2] = &job.qcow2.st,
     };
     detect_stage_init(&job.detect, to, &job.err, o->format);
     checksum_stage_init(&job.sum, &job.detect.st, &job.err, o->have_want ? digest_name(o->want.alg) : "sha256",
@@ -442,7 +453,7 @@ static void report_json(char *buf, size_t size)
         ip4addr_ntoa_r(netif_ip4_addr(netif_default), ip, sizeof(ip));
     np_snprintf(buf, size, "{\"result\":\"%s\",\"code\":\"%s\",\"bytes\":%llu,\"%s\":%s%s%s,"
                 "\"seconds\":%llu.%03llu,\"disk\":\"%s\",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\",\"ip\":\"%s\"}",
-                job.status == NP_EXIT_OK ? "ok" : "error", np_exit_name(job.status), (unsigned long long)job.disk.pos,
+                job.status == NP_EXIT_OK ? "ok" : "error", np_exit_name(job.status), (unsigned long long)job.disk.end,
                 digest_name(job.have_digest ? job.digest.alg : DIGEST_SHA256), hex[0] ? "\"" : "null", hex, hex[0] ? "\"" : "", (unsigned long long)(job.us / 1000000),
                 (unsigned long long)(job.us / 1000 % 1000), job.disk.disk ? job.disk.disk->name : "",
                 m[0], m[1], m[2], m[3], m[4], m[5], ip);

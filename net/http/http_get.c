@@ -130,6 +130,11 @@ static void judge(void)
     enum http_verdict v = http_judge(&hg.resp, &e, &why);
     if (hg.opts->body && hg.resp.status / 100 == 2)
         v = HTTP_TAKE_BODY;     /* a POST's answer: any success, 201 and 204 too */
+    if (hg.opts->start && hg.req_offset == hg.opts->start && hg.resp.status == 200) {
+        hg.res->no_range = true;    /* the caller says what that means for it */
+        hg.action = A_STOP;
+        return;
+    }
     if (v == HTTP_RESTART && hg.resp.status == 200) {
         /* The whole image instead of the range: it is the new start it asks for. */
         log_warn("http: %s; starting over from byte 0\n", why);
@@ -557,6 +562,7 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
     hg.opts = o;
     hg.res = res;
     hg.total = HTTP_LEN_UNKNOWN;
+    hg.req_offset = hg.offset = o->start;     /* a range read: as if resuming there */
     int perr = url_parse(url, &hg.url);
     if (perr)
         return result_fail(res, NP_EXIT_USAGE, url_strerror(perr));   /* never retried */
