@@ -73,7 +73,7 @@ static int q_begin(struct stage *s, uint64_t offset, uint64_t total)
     q->in_pos = 0;
     q->nhead = 0;
     q->next = 0;
-    q->z_active = false;
+    q->z_active = q->in_ext = false;
     q->want_map = false;
     if (q->mapped && !q->streaming && total == q->total) {
         q->streaming = true;    /* the pass this map was read for */
@@ -136,7 +136,7 @@ static int stream(struct qcow2_stage *q, const uint8_t *p, size_t len)
         size_t n;
         if (!e || (!q->z_active && e->host > q->in_pos)) {
             n = !e || e->host - q->in_pos > len ? len : (size_t)(e->host - q->in_pos);
-        } else if (!q->z_active && e->host < q->in_pos) {
+        } else if (!q->z_active && !q->in_ext && e->host < q->in_pos) {
             /* A compressed cluster's data ran into the next one's bytes. */
             return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: the cluster for guest byte %llu starts at file byte "
                               "%llu, inside the compressed cluster before it", (unsigned long long)e->guest,
@@ -149,8 +149,8 @@ static int stream(struct qcow2_stage *q, const uint8_t *p, size_t len)
             n = e->len - into < len ? (size_t)(e->len - into) : len;
             if (disk_stage_seek(q->disk, e->guest + into) || stage_write(&q->disk->st, p, n))
                 return -1;
-            if (into + n == e->len)
-                q->next++;
+            q->in_ext = into + n < e->len;
+            q->next += !q->in_ext;
         }
         take(q, n);
         p += n, len -= n;

@@ -41,6 +41,7 @@ struct qcow2_stage {
     size_t map_bytes;
     size_t next;                /* the next map entry, in file order */
     uint64_t in_pos;            /* file bytes taken */
+    bool in_ext;                /* some of the next entry's bytes went to the disk, not all yet */
     z_stream z;
     bool z_live, z_active;      /* inflate set up; a compressed cluster is being inflated */
     uint64_t z_in;              /* its compressed bytes taken so far */

@@ -9,12 +9,15 @@ serves beside the image. Images with holes (mostly zeros) check WRITE_ZEROES: th
 the holes must be zeroed all the same, by the disk or by zeros written.
 Compressed cases serve the image as the real gzip, zstd, xz or bzip2 tool made it at test time
 (under the name img.raw: the format is found by its magic bytes) and check the decoded image.
+qcow2 cases serve what qemu-img convert made of it (v2 or v3, with -c or without, a zero
+cluster from qemu-io), and check the guest disk and the summary's written= against qemu-img map.
 
     install_test.py --list
     install_test.py --case NAME --kernel-dir BUILD/kernel --source-dir SRC --workdir DIR
 """
 import base64
 import hashlib
+import json
 import os
 import random
 import re
@@ -53,7 +56,7 @@ AHCI_E1000 = dict(machine="q35", memory="128M", net="e1000", blk="ide-hd,bus=ide
 def case(server, size, status="ok", layout="image", sha="right", cmdline="", expect=(), forbid=(BREAK,),
          vm=Q35, disk_mib=64, block=512, sparse=False, path="/img.raw", requests=None, max_seconds=None,
          timeout=120, userinfo=None, url=None, job=None, secrets=(), key="sha256", raw=None, sums=None,
-         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None):
+         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, nginx_conf=""):
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
     the run: image, head-zero (hash mismatch), untouched, partial (a failed download), unbootable
     (a failed decode: first MiB zero, anything up to what the summary says was written, then the
@@ -65,12 +68,13 @@ def case(server, size, status="ok", layout="image", sha="right", cmdline="", exp
     sums: (file name, function(img) -> its text) served by nginx and given as checksum= instead.
     holes: an image mostly of zeros. zeroed: 'units' (every zero 64 KiB unit), 0, or None.
     fmt: serve the image compressed (gzip, zstd, xz, bzip2; -multi: as two members, frames or
-    streams). mangle: corrupt, truncate or bigdict the compressed file."""
+    streams; qcow2[-v2][-c][-zero][-backing]: as qemu-img makes it). mangle: corrupt, truncate or
+    bigdict the compressed file. nginx_conf: more lines for nginx's server block."""
     return dict(server=server, size=size, status=status, layout=layout, sha=sha, cmdline=cmdline,
                 expect=expect, forbid=forbid, vm=vm, disk_size=disk_mib * MIB, block=block, sparse=sparse,
                 path=path, requests=requests, max_seconds=max_seconds, timeout=timeout, userinfo=userinfo,
                 url=url, job=job, secrets=secrets, key=key, raw=raw, sums=sums, holes=holes, blk_opts=blk_opts,
-                zeroed=zeroed, fmt=fmt, mangle=mangle)
+                zeroed=zeroed, fmt=fmt, mangle=mangle, nginx_conf=nginx_conf)
 
 
 def fault(mode, count=1, at=None, **options):
@@ -365,6 +369,77 @@ CASES["xz-readback"] = case(fault("normal"), ZIMG, fmt="xz", cmdline="verify=rea
                             expect=(rf"install: read back {ZIMG} bytes from vda: same sha256",))
 
 
+# qcow2 images as qemu-img makes them, 64 KiB clusters; the size is a multiple of 512 (qcow2's
+# rule) but not of the cluster, so the last cluster is partial.
+QIMG = 6 * MIB + 3 * 4096 + 512
+QCOW2_FORMAT = r"install: format qcow2 \(by its magic bytes\)"
+QCOW2_MAP = r"qcow2: \d+ table reads \(\d+ KiB\) in \d+ ms: \d+ MiB of data in \d+ runs"
+for name in ("qcow2", "qcow2-v2", "qcow2-c", "qcow2-v2-c", "qcow2-zero"):
+    CASES[name] = case("nginx", QIMG, fmt=name, expect=(QCOW2_FORMAT, QCOW2_MAP))
+# A disk without WRITE_ZEROES: the unallocated clusters are written as zeros; format= decides.
+CASES["qcow2-zeroes-off"] = case("nginx", QIMG, fmt="qcow2", blk_opts="write-zeroes=off", cmdline="format=qcow2",
+                                 expect=(r"install: format qcow2 \(as format= says\)", QCOW2_MAP))
+CASES["qcow2-4k"] = case("nginx", QIMG, fmt="qcow2-c", block=4096, expect=(QCOW2_FORMAT, QCOW2_MAP))
+# The tables need Range requests: a server without them is refused before anything is written.
+CASES["qcow2-norange"] = case("nginx", QIMG, fmt="qcow2", nginx_conf="max_ranges 0;", status="format",
+                              layout="untouched", expect=(r"error: qcow2: the server does not answer Range requests",))
+CASES["qcow2-backing"] = case("nginx", QIMG, fmt="qcow2-backing", status="format", layout="untouched",
+                              expect=(r"error: qcow2: the image has a backing file",))
+CASES["qcow2-truncate"] = case(fault("normal"), QIMG, fmt="qcow2", mangle="truncate", status="format",
+                               layout="unbootable", sha=None,
+                               expect=(r"error: qcow2: a data cluster lies past the file's end \(truncated\?\)",),
+                               forbid=(BREAK, r"writing the first MiB"))
+CASES["qcow2-c-truncate"] = case(fault("normal"), QIMG, fmt="qcow2-c", mangle="truncate", status="format",
+                                 layout="unbootable", sha=None, expect=(r"error: qcow2: ",),
+                                 forbid=(BREAK, r"writing the first MiB"))
+# Each response for the file is cut after a third of it: the table reads (short) get theirs
+# whole, the main stream is resumed twice, as a raw one is.
+CASES["qcow2-cut-resume"] = case(fault("cut", count=ALWAYS, at=1 / 3), QIMG, fmt="qcow2", forbid=(),
+                                 expect=(QCOW2_MAP, r"http: [^\n]* at byte \d+ of \d+\n"))
+
+
+def qcow2_image(fmt, img, workdir):
+    """(file bytes, guest bytes with data) of img as qemu-img makes it: fmt is qcow2 and any of
+    -v2 (compat=0.10), -c (compressed), -zero (a zero cluster over data, by qemu-io's write -z),
+    -backing (an overlay of a base image)."""
+    parts = fmt.split("-")[1:]
+    raw, out = os.path.join(workdir, "src.raw"), os.path.join(workdir, "img.qcow2")
+    img.write(raw)
+    opts = ["-o", "compat=0.10" if "v2" in parts else "compat=1.1,lazy_refcounts=off"]
+    conv = ["qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", *opts, *(["-c"] if "c" in parts else [])]
+    if "backing" in parts:
+        base = os.path.join(workdir, "base.qcow2")
+        subprocess.run(conv + [raw, base], check=True)
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", base, "-F", "qcow2", out], check=True)
+    else:
+        subprocess.run(conv + [raw, out], check=True)
+    if "zero" in parts:
+        subprocess.run(["qemu-io", "-f", "qcow2", "-c", f"write -z {QZERO[0]} {QZERO[1]}", out], check=True,
+                       stdout=subprocess.DEVNULL)
+    m = subprocess.run(["qemu-img", "map", "-f", "qcow2", "--output=json", out], check=True,
+                       stdout=subprocess.PIPE).stdout
+    data = sum(e["length"] for e in json.loads(m) if e["data"] and not e["zero"])
+    with open(out, "rb") as f:
+        return f.read(), data
+
+
+QZERO = (2 * MIB, 192 << 10)    # qemu-io's write -z: a zero cluster run over data
+
+
+class ZeroedImage:
+    """img with QZERO's range read as zeros (what qemu-io's write -z made of it)."""
+
+    def __init__(self, img):
+        self.img, self.size = img, img.size
+
+    def read(self, off, n):
+        data = bytearray(self.img.read(off, n))
+        lo, hi = max(off, QZERO[0]), min(off + n, QZERO[0] + QZERO[1])
+        if lo < hi:
+            data[lo - off:hi - off] = bytes(hi - lo)
+        return bytes(data)
+
+
 def canary_chunk(i):
     return random.Random(1_000_000 + i).randbytes(MIB)
 
@@ -566,7 +641,7 @@ def free_port():
 class Nginx:
     """Debian's nginx in the foreground, one process, everything under the workdir."""
 
-    def __init__(self, workdir, root):
+    def __init__(self, workdir, root, extra=""):
         self.port = free_port()
         prefix = os.path.join(workdir, "nginx")
         os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
@@ -579,7 +654,7 @@ class Nginx:
                     f"http {{\n  access_log {prefix}/access.log;\n{temps}"
                     f"  default_type application/octet-stream;\n"
                     f"  server {{\n    listen 127.0.0.1:{self.port};\n    root {root};\n"
-                    f"    location = /old {{ return 302 /img.raw; }}\n  }}\n}}\n")
+                    f"    location = /old {{ return 302 /img.raw; }}\n{extra}  }}\n}}\n")
         self.access_log = os.path.join(prefix, "access.log")
         self.proc = qemu.start_nginx(NGINX, prefix, conf, self.port)
 
@@ -665,8 +740,9 @@ def check_log(c, res, img, served, url, problems):
     want_sha = served.sha512 if want_alg == "sha512" else served.sha
     if c["status"] == "ok" and (int(nbytes) != served.size or (alg, sha) != (want_alg, want_sha)):
         problems.append(f"summary says bytes={nbytes} {alg}={sha}, want {served.size} and {want_alg}={want_sha}")
-    if c["status"] == "ok" and written != img.size:
-        problems.append(f"summary says written={written}, want {img.size}")
+    want_written = c.get("written", img.size)
+    if c["status"] == "ok" and written != want_written:
+        problems.append(f"summary says written={written}, want {want_written}")
     want_fmt = (c["fmt"] or "raw").partition("-")[0]
     if fmt != want_fmt and not (fmt == "-" and c["layout"] == "untouched" and not c["fmt"]):
         problems.append(f"summary says format={fmt}, want {want_fmt}")
@@ -693,7 +769,15 @@ class Served:
 
 def run_case(args, c):
     os.makedirs(args.workdir, exist_ok=True)
-    if c["fmt"]:
+    more = {}
+    if c["fmt"] and c["fmt"].startswith("qcow2"):
+        if not shutil.which("qemu-img"):
+            return None, ["SKIP: qemu-img is not installed"], ""
+        img = MixedImage(c["size"], boot_sector(args, args.workdir))
+        data, more["written"] = qcow2_image(c["fmt"], img, args.workdir)
+        img = ZeroedImage(img) if "-zero" in c["fmt"] else img
+        served = Served(mangled(c["mangle"], data))
+    elif c["fmt"]:
         tool = COMPRESS[c["fmt"].partition("-")[0]][0]
         if not shutil.which(tool):
             return None, [f"SKIP: {tool} is not installed"], ""
@@ -701,7 +785,7 @@ def run_case(args, c):
         served = Served(mangled(c["mangle"], compressed(c["fmt"], img.read(0, img.size))))
     else:
         img = served = Image(c["size"], c["holes"])
-    c = dict(c, image=img, served=served)
+    c = dict(c, image=img, served=served, **more)
     disk_path = os.path.join(args.workdir, "disk.img")
     canary_from = (c["size"] // MIB) * MIB if c["sparse"] else 0
     make_disk(disk_path, c["disk_size"], canary_from)
@@ -715,7 +799,7 @@ def run_case(args, c):
         if c["sums"] and c["sums"][1]:
             with open(os.path.join(root, c["sums"][0]), "w", newline="") as f:
                 f.write(c["sums"][1](img))
-        srv = Nginx(args.workdir, root)
+        srv = Nginx(args.workdir, root, "".join(f"    {line}\n" for line in c["nginx_conf"].split("\n") if line))
     else:
         server = dict(c["server"])
         if isinstance(server["at"], float):     # a fraction of what is served
