@@ -431,6 +431,7 @@ class ZeroedImage:
 
     def __init__(self, img):
         self.img, self.size = img, img.size
+        self.sha = hashlib.sha256(self.read(0, self.size)).hexdigest()
 
     def read(self, off, n):
         data = bytearray(self.img.read(off, n))
