@@ -54,9 +54,7 @@ static const char *features_refused(uint64_t inc, uint8_t compression)
         return "the image keeps its data in an external data file; netplant installs only self-contained images";
     if (inc & INC_EXTENDED_L2)
         return "the image has extended L2 entries (subclusters); convert it without extended_l2=on";
-    if ((inc & INC_COMPRESSION) && compression == 1)
-        return "the image's clusters are zstd-compressed; convert it with -o compression_type=zlib";
-    if (inc & INC_COMPRESSION && compression != 0)
+    if ((inc & INC_COMPRESSION) && compression > QCOW2_COMPRESSION_ZSTD)
         return "the image names an unknown compression type";
     if (inc & ~(INC_DIRTY | INC_CORRUPT | INC_DATA_FILE | INC_COMPRESSION | INC_EXTENDED_L2))
         return "the image sets incompatible feature bits netplant does not know";
@@ -88,7 +86,9 @@ int qcow2_header_parse(const uint8_t *p, size_t n, uint64_t file_len, struct qco
             return -1;
         }
         h->incompatible = be64(p + 72);
-        bad = features_refused(h->incompatible, hlen > 104 ? p[104] : 0);
+        /* Without the feature bit the type is zlib whatever the byte says (2.1). */
+        h->compression = (h->incompatible & INC_COMPRESSION) && hlen > 104 ? p[104] : QCOW2_COMPRESSION_ZLIB;
+        bad = features_refused(h->incompatible, h->compression);
     }
     if (!bad && be64(p + 8))
         bad = "the image has a backing file (it holds only changes to another image); "

@@ -4,9 +4,9 @@
  * host-tested; the reads go through a callback (Range requests in the kernel, memory in the
  * tests), the map lives in memory the caller gives.
  *
- * Taken: uncompressed and zlib-compressed clusters, zero clusters, unallocated clusters (read
- * as zeros: there is no backing file). Refused, each with its own reason: a backing file,
- * encryption, an external data file, extended L2 entries, zstd compression, a corrupt image,
+ * Taken: uncompressed clusters, zlib- and zstd-compressed ones, zero clusters, unallocated
+ * clusters (read as zeros: there is no backing file). Refused, each with its own reason: a
+ * backing file, encryption, an external data file, extended L2 entries, a corrupt image,
  * incompatible feature bits this code does not know, and tables that point outside the file.
  */
 #ifndef INSTALL_QCOW2_H
@@ -29,7 +29,11 @@ struct qcow2_header {
     uint32_t l1_size;           /* L1 entries */
     uint64_t l1_offset;
     uint64_t incompatible;      /* v3 incompatible_features (dirty is taken: refcounts are not read) */
+    uint8_t compression;        /* QCOW2_COMPRESSION_* */
 };
+
+#define QCOW2_COMPRESSION_ZLIB  0
+#define QCOW2_COMPRESSION_ZSTD  1
 
 /*
  * The file's first n bytes (n >= QCOW2_HEADER_MIN; more only matters for v3), file_len its

@@ -9,6 +9,9 @@
 #include "kernel/string.h"
 #include "net/http/http_fetch.h"
 
+#define ZSTD_STATIC_LINKING_ONLY    /* ZSTD_createDCtx_advanced: our allocator */
+#include "zstd.h"
+
 #define MAP_MAX_BYTES   (64u << 20)     /* ~1.7 million runs: a fragmented multi-TiB image */
 #define INFLATE_BITS    (-15)           /* raw deflate (2.5: no zlib header), any window */
 #define MAPS_MAX        3               /* map reads per install: a file that keeps changing stops */
@@ -91,37 +94,72 @@ static void take(struct qcow2_stage *q, size_t n)
     q->release(n);
 }
 
-/* One compressed cluster inflates (2.5: raw deflate) as its bytes come; whole, it goes to the disk. */
-static int inflate_some(struct qcow2_stage *q, const struct qcow2_ext *e, const uint8_t *p, size_t len,
-                        size_t *used)
+/*
+ * One step of a compressed cluster's codec (2.5; Compressed Cluster Layout): raw deflate, or
+ * one or more zstd frames until a whole cluster came out. *made: the cluster's bytes so far.
+ * 1 when it is whole, 0 for more, -1 with *why.
+ */
+static int codec_step(struct qcow2_stage *q, const uint8_t *p, size_t n, size_t *used, size_t *made,
+                      const char **why)
 {
-    if (!q->z_active) {
-        inflateReset(&q->z);
-        q->z.next_out = q->cluster;
-        q->z.avail_out = (uInt)q->cluster_bytes;
-        q->z_in = 0;
-        q->z_active = true;
+    if (q->h.compression == QCOW2_COMPRESSION_ZSTD) {
+        ZSTD_inBuffer i = { p, n, 0 };
+        ZSTD_outBuffer o = { q->cluster, q->cluster_bytes, q->z_made };
+        size_t r = ZSTD_decompressStream(q->zs, &o, &i);
+        *used = i.pos;
+        *made = o.pos;
+        if (ZSTD_isError(r))
+            return *why = ZSTD_getErrorName(r), -1;
+        return r == 0 && o.pos >= q->h.cluster_size;     /* a frame ended with the cluster whole */
     }
-    size_t n = e->clen - q->z_in < len ? (size_t)(e->clen - q->z_in) : len;
     q->z.next_in = (Bytef *)p;
     q->z.avail_in = (uInt)n;
     int r = inflate(&q->z, Z_NO_FLUSH);
     *used = n - q->z.avail_in;
+    *made = q->cluster_bytes - q->z.avail_out;
+    if (r == Z_STREAM_END)
+        return 1;
+    if (r != Z_OK && r != Z_BUF_ERROR)
+        return *why = q->z.msg ? q->z.msg : "zlib error", -1;
+    return 0;
+}
+
+/* One compressed cluster decodes as its bytes come; whole, it goes to the disk. */
+static int inflate_some(struct qcow2_stage *q, const struct qcow2_ext *e, const uint8_t *p, size_t len,
+                        size_t *used)
+{
+    const char *why = NULL;
+    size_t made;
+    if (!q->z_active) {
+        if (q->h.compression == QCOW2_COMPRESSION_ZSTD) {
+            ZSTD_DCtx_reset(q->zs, ZSTD_reset_session_only);
+        } else {
+            inflateReset(&q->z);
+            q->z.next_out = q->cluster;
+            q->z.avail_out = (uInt)q->cluster_bytes;
+        }
+        q->z_in = q->z_made = 0;
+        q->z_active = true;
+    }
+    size_t n = e->clen - q->z_in < len ? (size_t)(e->clen - q->z_in) : len;
+    int r = codec_step(q, p, n, used, &made, &why);
     q->z_in += *used;
-    size_t made = q->cluster_bytes - q->z.avail_out;
-    if (r == Z_STREAM_END) {
+    q->z_made = made;
+    if (r == 1) {
         q->z_active = false;
         q->next++;
         if (made < e->len || made > q->h.cluster_size)
-            return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: the compressed cluster for guest byte %llu inflates "
+            return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: the compressed cluster for guest byte %llu decodes "
                               "to %zu bytes, not %u", (unsigned long long)e->guest, made, (unsigned)e->len);
         return disk_stage_seek(q->disk, e->guest) || stage_write(&q->disk->st, q->cluster, e->len) ? -1 : 0;
     }
-    if ((r != Z_OK && r != Z_BUF_ERROR) || made > q->h.cluster_size || q->z_in == e->clen || (!*used && n))
+    if (!why && made > q->h.cluster_size)
+        why = "it decodes to more than a cluster";
+    else if (!why && (q->z_in == e->clen || (!*used && n)))
+        why = "it does not end within its sectors";
+    if (why)
         return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: the compressed cluster for guest byte %llu at file "
-                          "byte %llu is corrupt: %s", (unsigned long long)e->guest, (unsigned long long)e->host,
-                          q->z.msg ? q->z.msg : made > q->h.cluster_size ? "it inflates to more than a cluster"
-                          : "it does not end within its sectors");
+                          "byte %llu is corrupt: %s", (unsigned long long)e->guest, (unsigned long long)e->host, why);
     return 0;
 }
 
@@ -240,14 +278,32 @@ static int map_alloc(struct qcow2_stage *q, uint8_t **scratch)
     return 0;
 }
 
-static int zlib_ready(struct qcow2_stage *q)
+static void *zs_alloc(void *opaque, size_t size)
+{
+    (void)opaque;
+    return compress_alloc(size);
+}
+
+static void zs_free(void *opaque, void *p)
+{
+    (void)opaque;
+    compress_free(p);
+}
+
+/* A cluster's buffer and the image's codec, once per install. */
+static int codec_ready(struct qcow2_stage *q)
 {
     if (!q->cluster) {
         q->cluster_bytes = (size_t)q->h.cluster_size + 1;
         if (!(q->cluster = compress_alloc(q->cluster_bytes)))
             return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: no memory for a cluster's buffer");
     }
-    if (!q->z_live) {
+    if (q->h.compression == QCOW2_COMPRESSION_ZSTD && !q->zs) {
+        const ZSTD_customMem mem = { zs_alloc, zs_free, NULL };
+        if (!(q->zs = ZSTD_createDCtx_advanced(mem)))
+            return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: no memory for zstd");
+    }
+    if (q->h.compression != QCOW2_COMPRESSION_ZSTD && !q->z_live) {
         q->z.zalloc = q_zalloc;
         q->z.zfree = q_zfree;
         if (inflateInit2(&q->z, INFLATE_BITS) != Z_OK)
@@ -293,7 +349,7 @@ enum np_exit qcow2_stage_map(struct qcow2_stage *q, const char *url, const struc
     compress_free(scratch);
     if (err)
         return map_failed(q, err);
-    if (q->map.compressed && zlib_ready(q))
+    if (q->map.compressed && codec_ready(q))
         return NP_EXIT_FORMAT;
     q->want_map = false;
     q->mapped = true;

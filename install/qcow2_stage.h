@@ -25,6 +25,8 @@
 #include "net/http/http_get.h"
 #include "zlib.h"
 
+struct ZSTD_DCtx_s;
+
 struct qcow2_stage {
     struct stage st;
     struct disk_stage *disk;
@@ -45,6 +47,8 @@ struct qcow2_stage {
     z_stream z;
     bool z_live, z_active;      /* inflate set up; a compressed cluster is being inflated */
     uint64_t z_in;              /* its compressed bytes taken so far */
+    size_t z_made;              /* its bytes decoded so far */
+    struct ZSTD_DCtx_s *zs;     /* compression_type=zstd */
     uint8_t *cluster;           /* one cluster and a byte: a stream that makes more is refused */
     size_t cluster_bytes;
 };

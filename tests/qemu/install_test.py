@@ -374,8 +374,11 @@ CASES["xz-readback"] = case(fault("normal"), ZIMG, fmt="xz", cmdline="verify=rea
 QIMG = 6 * MIB + 3 * 4096 + 512
 QCOW2_FORMAT = r"install: format qcow2 \(by its magic bytes\)"
 QCOW2_MAP = r"qcow2: \d+ table reads \(\d+ KiB\) in \d+ ms: \d+ MiB of data in \d+ runs"
-for name in ("qcow2", "qcow2-v2", "qcow2-c", "qcow2-v2-c", "qcow2-zero"):
-    CASES[name] = case("nginx", QIMG, fmt=name, expect=(QCOW2_FORMAT, QCOW2_MAP))
+QCOW2_PACKED = r"\((\d*[1-9]\d*) compressed clusters\)"
+for name in ("qcow2", "qcow2-v2", "qcow2-c", "qcow2-v2-c", "qcow2-zero", "qcow2-zstd"):
+    packed = (QCOW2_PACKED,) if "-c" in name or "zstd" in name else ()
+    CASES[name] = case("nginx", QIMG, fmt=name, expect=(QCOW2_FORMAT, QCOW2_MAP, *packed),
+                       forbid=(BREAK, r"\(0 compressed clusters\)") if packed else (BREAK,))
 # A disk without WRITE_ZEROES: the unallocated clusters are written as zeros; format= decides.
 CASES["qcow2-zeroes-off"] = case("nginx", QIMG, fmt="qcow2", blk_opts="write-zeroes=off", cmdline="format=qcow2",
                                  expect=(r"install: format qcow2 \(as format= says\)", QCOW2_MAP))
@@ -400,12 +403,15 @@ CASES["qcow2-cut-resume"] = case(fault("cut", count=ALWAYS, at=1 / 3), QIMG, fmt
 
 def qcow2_image(fmt, img, workdir):
     """(file bytes, guest bytes with data) of img as qemu-img makes it: fmt is qcow2 and any of
-    -v2 (compat=0.10), -c (compressed), -zero (a zero cluster over data, by qemu-io's write -z),
+    -v2 (compat=0.10), -c (compressed), -zstd (compressed with zstd), -zero (a zero cluster over
+    data, by qemu-io's write -z),
     -backing (an overlay of a base image)."""
     parts = fmt.split("-")[1:]
     raw, out = os.path.join(workdir, "src.raw"), os.path.join(workdir, "img.qcow2")
     img.write(raw)
     opts = ["-o", "compat=0.10" if "v2" in parts else "compat=1.1,lazy_refcounts=off"]
+    if "zstd" in parts:
+        opts += ["-c", "-o", "compression_type=zstd"]
     conv = ["qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", *opts, *(["-c"] if "c" in parts else [])]
     if "backing" in parts:
         base = os.path.join(workdir, "base.qcow2")

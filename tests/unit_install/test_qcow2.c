@@ -87,6 +87,13 @@ static void test_header_ok(void)
     put64(file + 72, 1u << 3);  /* compression type named: zlib */
     put32(file + 100, 112);
     CHECK_EQ_I64(parse(&h), 0);
+    CHECK_EQ_U64(h.compression, QCOW2_COMPRESSION_ZLIB);
+    file[104] = 1;
+    CHECK_EQ_I64(parse(&h), 0);
+    CHECK_EQ_U64(h.compression, QCOW2_COMPRESSION_ZSTD);
+    put64(file + 72, 0);        /* without the feature bit the byte does not count */
+    CHECK_EQ_I64(parse(&h), 0);
+    CHECK_EQ_U64(h.compression, QCOW2_COMPRESSION_ZLIB);
 }
 
 /* Each refusal names its reason. */
@@ -128,8 +135,8 @@ static void test_header_refused(void)
     header(3, 16, 1u << 20, 1, 0x30000);
     put64(file + 72, 1u << 3);
     put32(file + 100, 112);
-    file[104] = 1;
-    refused("zstd");
+    file[104] = 2;
+    refused("unknown compression type");
     header(3, 16, 1u << 20, 1, 0x30000);
     put64(file + 72, 1u << 9);
     refused("incompatible feature bits netplant does not know");
