@@ -386,6 +386,12 @@ CASES["qcow2-4k"] = case("nginx", QIMG, fmt="qcow2-c", block=4096, expect=(QCOW2
 # The tables need Range requests: a server without them is refused before anything is written.
 CASES["qcow2-norange"] = case("nginx", QIMG, fmt="qcow2", nginx_conf="max_ranges 0;", status="format",
                               layout="untouched", expect=(r"error: qcow2: the server does not answer Range requests",))
+# The guest disk is larger than the disk: refused by the header, before anything is written.
+CASES["qcow2-toobig"] = case("nginx", QIMG, fmt="qcow2", disk_mib=4, status="toobig", layout="untouched",
+                             expect=(rf"error: the image is {QIMG} bytes but disk vda holds {4 * MIB}; nothing written",))
+# The clusters reach the disk out of file order: a hash of the written stream means nothing.
+CASES["qcow2-readback"] = case("nginx", QIMG, fmt="qcow2", cmdline="verify=readback", status="format",
+                               layout="untouched", expect=(r"error: qcow2: raw_sha256= and verify=readback do not work",))
 CASES["qcow2-backing"] = case("nginx", QIMG, fmt="qcow2-backing", status="format", layout="untouched",
                               expect=(r"error: qcow2: the image has a backing file",))
 CASES["qcow2-truncate"] = case(fault("normal"), QIMG, fmt="qcow2", mangle="truncate", status="format",
