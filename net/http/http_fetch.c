@@ -88,40 +88,31 @@ enum np_exit http_fetch_range(const char *url, const struct http_get_opts *base,
                               size_t len, bool *no_range)
 {
     static const struct http_sink sink = { range_begin, range_data, fetch_pump, NULL };
+    struct http_get_opts o = *base;
     struct http_get_result res;
     rng.start = off;
     rng.buf = buf;
     rng.len = len;
     rng.got = 0;
-    *no_range = false;
-    for (unsigned attempt = 0; rng.got < len; attempt++) {
-        struct http_get_opts o = *base;
-        size_t before = rng.got;
-        o.retries = 0;      /* a break is taken up here, at the byte reached */
-        o.body = NULL;
-        o.start = off + rng.got;
-        http_get(url, &o, &sink, &res);
-        if (rng.got == len)
-            break;
-        if (res.no_range && o.start) {
-            *no_range = true;
-            return NP_EXIT_HTTP;
-        }
-        if (res.status == NP_EXIT_OK) {
-            log_err("error: http: the file ends before byte %llu\n", (unsigned long long)(off + len));
-            return NP_EXIT_SHORT;
-        }
-        if (res.status == NP_EXIT_DISK) {
-            log_err("error: http: bytes %llu to %llu: the server sent another part of the file\n",
-                    (unsigned long long)off, (unsigned long long)(off + len - 1));
-            return NP_EXIT_HTTP;
-        }
-        if (attempt >= FETCH_RETRIES && rng.got == before)
-            return res.status;      /* http_get printed why */
-        if (attempt >= 3 * FETCH_RETRIES)
-            return res.status;
+    o.retries = FETCH_RETRIES;  /* a break resumes at the byte reached, as any download */
+    o.body = NULL;
+    o.start = off;
+    http_get(url, &o, &sink, &res);
+    *no_range = res.no_range;
+    if (rng.got == len)
+        return NP_EXIT_OK;      /* (the sink stopped the response: that is the way it ends) */
+    if (res.no_range)
+        return NP_EXIT_HTTP;
+    if (res.status == NP_EXIT_OK) {
+        log_err("error: http: the file ends before byte %llu\n", (unsigned long long)(off + len));
+        return NP_EXIT_SHORT;
     }
-    return NP_EXIT_OK;
+    if (res.status == NP_EXIT_DISK) {
+        log_err("error: http: bytes %llu to %llu: the server sent another part of the file\n",
+                (unsigned long long)off, (unsigned long long)(off + len - 1));
+        return NP_EXIT_HTTP;
+    }
+    return res.status;      /* http_get printed why */
 }
 
 static struct {

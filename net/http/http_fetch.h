@@ -20,7 +20,7 @@ enum np_exit http_fetch(const char *url, char *buf, size_t cap, size_t *len);
 /*
  * Reads len bytes of url from byte off into buf: a Range request (RFC 9110 14.2) for off > 0,
  * the start of a plain GET for off 0; the rest of the response is left unread. base gives the
- * headers and the idle timeout; a break is taken up again at the byte reached, a few times.
+ * headers and the idle timeout; a break resumes at the byte reached, a few times.
  * NP_EXIT_OK; a server that answers off > 0 with the whole file (200) gets NP_EXIT_HTTP and
  * *no_range set, with no line printed (the caller says what that means); any other failure
  * prints one line.

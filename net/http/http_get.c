@@ -94,9 +94,9 @@ static void keep_validator(char dst[VALIDATOR_MAX], const char *v)
 /* The response's body is the image from req_offset on: hand it to the sink. */
 static void take_body(void)
 {
-    if (hg.req_offset == 0) {
-        /* A stream from byte 0: this response says what the image is. */
-        hg.offset = 0;
+    if (hg.req_offset == 0 || (hg.req_offset == hg.opts->start && hg.total == HTTP_LEN_UNKNOWN)) {
+        /* A stream from its first byte (0, or opts->start): this response says what the file is. */
+        hg.offset = hg.req_offset;
         hg.skip = 0;    /* the sink starts over: nothing of old connections will be released */
         hg.total = http_total_length(&hg.resp);
         keep_validator(hg.validator, http_validator(&hg.resp));

@@ -401,6 +401,12 @@ CASES["qcow2-truncate"] = case(fault("normal"), QIMG, fmt="qcow2", mangle="trunc
 CASES["qcow2-c-truncate"] = case(fault("normal"), QIMG, fmt="qcow2-c", mangle="truncate", status="format",
                                  layout="unbootable", sha=None, expect=(r"error: qcow2: ",),
                                  forbid=(BREAK, r"writing the first MiB"))
+# The first three responses are cut after 20000 bytes: the stream's first (stopped after the
+# header anyway), the L1 table's (shorter), and the L2 table's (64 KiB): it resumes.
+CASES["qcow2-cut-tables"] = case(fault("cut", count=3, at=20000), QIMG, fmt="qcow2", forbid=(),
+                                 expect=(QCOW2_MAP, r"http: [^\n]* at byte \d+ of \d+\n",
+                                         r"http: 206 from 10\.0\.2\.2, \d+ bytes from byte \d+"),
+                                 requests=log_shape([200, 206, 206, 206, 200]))
 # Each response for the file is cut after a third of it: the table reads (short) get theirs
 # whole, the main stream is resumed twice, as a raw one is.
 CASES["qcow2-cut-resume"] = case(fault("cut", count=ALWAYS, at=1 / 3), QIMG, fmt="qcow2", forbid=(),
