@@ -375,7 +375,7 @@ QIMG = 6 * MIB + 3 * 4096 + 512
 QCOW2_FORMAT = r"install: format qcow2 \(by its magic bytes\)"
 QCOW2_MAP = r"qcow2: \d+ table reads \(\d+ KiB\) in \d+ ms: \d+ MiB of data in \d+ runs"
 QCOW2_PACKED = r"\((\d*[1-9]\d*) compressed clusters\)"
-for name in ("qcow2", "qcow2-v2", "qcow2-c", "qcow2-v2-c", "qcow2-zero", "qcow2-zstd"):
+for name in ("qcow2", "qcow2-v2", "qcow2-c", "qcow2-v2-c", "qcow2-zero", "qcow2-zstd", "qcow2-unordered"):
     packed = (QCOW2_PACKED,) if "-c" in name or "zstd" in name else ()
     CASES[name] = case("nginx", QIMG, fmt=name, expect=(QCOW2_FORMAT, QCOW2_MAP, *packed),
                        forbid=(BREAK, r"\(0 compressed clusters\)") if packed else (BREAK,))
@@ -416,7 +416,7 @@ CASES["qcow2-cut-resume"] = case(fault("cut", count=ALWAYS, at=1 / 3), QIMG, fmt
 def qcow2_image(fmt, img, workdir):
     """(file bytes, guest bytes with data) of img as qemu-img makes it: fmt is qcow2 and any of
     -v2 (compat=0.10), -c (compressed), -zstd (compressed with zstd), -zero (a zero cluster over
-    data, by qemu-io's write -z),
+    data, by qemu-io's write -z), -unordered (written by qemu-io from the last cluster to the first),
     -backing (an overlay of a base image)."""
     parts = fmt.split("-")[1:]
     raw, out = os.path.join(workdir, "src.raw"), os.path.join(workdir, "img.qcow2")
@@ -425,7 +425,21 @@ def qcow2_image(fmt, img, workdir):
     if "zstd" in parts:
         opts += ["-c", "-o", "compression_type=zstd"]
     conv = ["qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", *opts, *(["-c"] if "c" in parts else [])]
-    if "backing" in parts:
+    if "unordered" in parts:
+        # Cluster by cluster from the last to the first (the all-zero ones left out): the file
+        # holds the guest disk backwards, every cluster a seek back, the first MiB last.
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", *opts, out, str(img.size)], check=True)
+        cmds = []
+        for off in reversed(range(0, img.size, 64 << 10)):
+            piece = img.read(off, min(64 << 10, img.size - off))
+            if piece.count(0) == len(piece):
+                continue
+            name = os.path.join(workdir, f"piece-{off}")
+            with open(name, "wb") as f:
+                f.write(piece)
+            cmds += ["-c", f"write -s {name} {off} {len(piece)}"]
+        subprocess.run(["qemu-io", "-f", "qcow2", *cmds, out], check=True, stdout=subprocess.DEVNULL)
+    elif "backing" in parts:
         base = os.path.join(workdir, "base.qcow2")
         subprocess.run(conv + [raw, base], check=True)
         subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", base, "-F", "qcow2", out], check=True)
