@@ -60,7 +60,7 @@ def case(server, size, status="ok", layout="image", sha="right", cmdline="", exp
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
     the run: image, head-zero (hash mismatch), untouched, partial (a failed download), unbootable
     (a failed decode: first MiB zero, anything up to what the summary says was written, then the
-    canary).
+    canary), unbootable-image (the same up to the image's end: a qcow2's clusters go anywhere).
     userinfo: "user:password" put in url=; url: a template for url= ({port}, {path});
     job: a function (server, image, url, sha) giving the command line's job words instead of
     url= and the checksum keys; secrets: strings the serial log must not hold anywhere.
@@ -401,6 +401,12 @@ CASES["qcow2-truncate"] = case(fault("normal"), QIMG, fmt="qcow2", mangle="trunc
 CASES["qcow2-c-truncate"] = case(fault("normal"), QIMG, fmt="qcow2-c", mangle="truncate", status="format",
                                  layout="unbootable", sha=None, expect=(r"error: qcow2: ",),
                                  forbid=(BREAK, r"writing the first MiB"))
+# A compressed cluster far into the disk corrupt: found only as the stream reaches it, after
+# most of the image was written; the first MiB stays zeroed.
+CASES["qcow2-c-corrupt"] = case(fault("normal"), QIMG, fmt="qcow2-c", mangle="cluster", status="format",
+                             layout="unbootable-image", sha=None,
+                             expect=(r"error: qcow2: the compressed cluster for guest byte \d+ at file byte \d+ is "
+                                     r"corrupt",), forbid=(BREAK, r"writing the first MiB"))
 # The first three responses are cut after 20000 bytes: the stream's first (stopped after the
 # header anyway), the L1 table's (shorter), and the L2 table's (64 KiB): it resumes.
 CASES["qcow2-cut-tables"] = case(fault("cut", count=3, at=20000), QIMG, fmt="qcow2", forbid=(),
@@ -582,9 +588,22 @@ def mangled(how, data):
         return data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0x55]) + data[len(data) // 2 + 1:]
     if how == "truncate":    # served whole as it is, but the stream's last third is missing
         return data[:len(data) * 2 // 3]
+    if how == "cluster":     # qcow2: 32 bytes inside the compressed cluster furthest into the disk
+        at = last_compressed(data) + 8
+        return data[:at] + bytes(b ^ 0xFF for b in data[at:at + 32]) + data[at + 32:]
     if how == "bigdict":
         return xz_big_dict(data)
     return data
+
+
+def last_compressed(data):
+    """The file offset of the compressed cluster with the highest guest offset (qcow2.txt: the
+    header's cluster_bits and L1 table, the L1's first L2 table, bit 62 and the low x bits)."""
+    be = lambda off, n: int.from_bytes(data[off:off + n], "big")    # noqa: E731
+    bits, l1 = be(20, 4), be(40, 8)
+    l2 = be(l1, 8) & 0x00fffffffffffe00
+    found = [be(l2 + 8 * i, 8) for i in range((1 << bits) // 8) if be(l2 + 8 * i, 8) >> 62 & 1]
+    return found[-1] & ((1 << (62 - (bits - 8))) - 1)
 
 
 def make_disk(path, size, canary_from):
@@ -609,6 +628,8 @@ def layout_segments(c, img, written):
         if written <= MIB:      # all of it was still held in memory: the disk was never touched
             return [(0, disk, "base")]
         end = round_up(written, c["block"])
+        return [(0, MIB, "zero"), (MIB, end, "any"), (end, disk, "base")]
+    if c["layout"] == "unbootable-image":   # a qcow2 that failed mid-stream: clusters anywhere in it
         return [(0, MIB, "zero"), (MIB, end, "any"), (end, disk, "base")]
     if c["layout"] == "partial":
         return [(0, MIB, "zero"), (MIB, written, "image"), (written, disk, "base")]
