@@ -15,6 +15,7 @@
 #define MAP_MAX_BYTES   (64u << 20)     /* ~1.7 million runs: a fragmented multi-TiB image */
 #define INFLATE_BITS    (-15)           /* raw deflate (2.5: no zlib header), any window */
 #define MAPS_MAX        3               /* map reads per install: a file that keeps changing stops */
+#define SCRATCH_BYTES   (1u << 20)      /* adjacent L2 tables read together: fewer requests */
 
 static struct qcow2_stage *of(struct stage *s)
 {
@@ -262,6 +263,12 @@ static int range_read(void *ctx, uint64_t off, void *buf, size_t len)
 }
 
 /* Memory: the map at its worst (one entry per guest cluster), bounded; a cluster; zlib. */
+static size_t scratch_bytes(const struct qcow2_stage *q)
+{
+    size_t least = qcow2_scratch_bytes(&q->h);
+    return least > SCRATCH_BYTES ? least : SCRATCH_BYTES;
+}
+
 static int map_alloc(struct qcow2_stage *q, uint8_t **scratch)
 {
     uint64_t clusters = (q->h.size + q->h.cluster_size - 1) / q->h.cluster_size + 2;
@@ -270,7 +277,7 @@ static int map_alloc(struct qcow2_stage *q, uint8_t **scratch)
     compress_free(q->map_mem);
     q->map_bytes = (size_t)(want < cap ? want : cap);
     q->map_mem = compress_alloc(q->map_bytes);
-    *scratch = compress_alloc(qcow2_scratch_bytes(&q->h));
+    *scratch = compress_alloc(scratch_bytes(q));
     if (!q->map_mem || !*scratch) {
         compress_free(*scratch);
         return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: no memory for the map of the image's clusters");
@@ -345,7 +352,7 @@ enum np_exit qcow2_stage_map(struct qcow2_stage *q, const char *url, const struc
     rd.url = url, rd.o = o, rd.no_range = false, rd.reads = 0, rd.bytes = 0;
     uint64_t t0 = clock_us();
     qcow2_map_init(&q->map, q->map_mem, q->map_bytes);
-    int err = qcow2_map_build(&q->map, &q->h, q->total, range_read, NULL, scratch, qcow2_scratch_bytes(&q->h));
+    int err = qcow2_map_build(&q->map, &q->h, q->total, range_read, NULL, scratch, scratch_bytes(q));
     compress_free(scratch);
     if (err)
         return map_failed(q, err);
