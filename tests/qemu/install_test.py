@@ -23,6 +23,7 @@ import random
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -407,6 +408,12 @@ CASES["qcow2-c-corrupt"] = case(fault("normal"), QIMG, fmt="qcow2-c", mangle="cl
                              layout="unbootable-image", sha=None,
                              expect=(r"error: qcow2: the compressed cluster for guest byte \d+ at file byte \d+ is "
                                      r"corrupt",), forbid=(BREAK, r"writing the first MiB"))
+# A map larger than memory allows (512 MiB in 512-byte clusters, every other one data, on a
+# 32 MiB machine): refused with what it needs, before anything is written.
+CASES["qcow2-map-too-big"] = case("nginx", 512 * MIB, fmt="qcow2-many-runs", vm=PC32, disk_mib=520, sparse=True,
+                                  status="format", layout="untouched", sha=None,
+                                  expect=(r"error: qcow2: the map of the image's clusters needs \d+ MiB \(524288 runs\), "
+                                          r"there is room for \d+ (MiB|KiB); nothing written",))
 # The first three responses are cut after 20000 bytes: the stream's first (stopped after the
 # header anyway), the L1 table's (shorter), and the L2 table's (64 KiB): it resumes.
 CASES["qcow2-cut-tables"] = case(fault("cut", count=3, at=20000), QIMG, fmt="qcow2", forbid=(),
@@ -417,6 +424,34 @@ CASES["qcow2-cut-tables"] = case(fault("cut", count=3, at=20000), QIMG, fmt="qco
 # whole, the main stream is resumed twice, as a raw one is.
 CASES["qcow2-cut-resume"] = case(fault("cut", count=ALWAYS, at=1 / 3), QIMG, fmt="qcow2", forbid=(),
                                  expect=(QCOW2_MAP, r"http: [^\n]* at byte \d+ of \d+\n"))
+
+
+def qcow2_many_runs(size):
+    """A qcow2 file made here (qcow2.txt's header, L1 and L2 tables; 512-byte clusters) whose
+    guest disk of size bytes is every other cluster data, all in one cluster of the file, the
+    rest unallocated: a map of one entry per cluster, the file only its tables."""
+    cs, per = 512, 512 // 8
+    n = size // cs
+    nl1 = (n + per - 1) // per
+    l1_off, l2_off = cs, cs + round_up(nl1 * 8, cs)
+    data_off = l2_off + nl1 * cs
+    f = bytearray(data_off + cs)
+    f[0:4] = b"QFI\xfb"
+    for off, fmt, v in ((4, ">I", 3), (20, ">I", 9), (24, ">Q", size), (36, ">I", nl1), (40, ">Q", l1_off),
+                        (96, ">I", 4), (100, ">I", 104)):
+        struct.pack_into(fmt, f, off, v)
+    for i in range(nl1):
+        struct.pack_into(">Q", f, l1_off + 8 * i, l2_off + i * cs)
+    for k in range(0, n, 2):
+        struct.pack_into(">Q", f, l2_off + 8 * k, data_off)
+    return bytes(f)
+
+
+class Blank:
+    """An image never written: only its size counts (the disk must stay as it was)."""
+
+    def __init__(self, size):
+        self.size, self.sha = size, None
 
 
 def qcow2_image(fmt, img, workdir):
@@ -824,7 +859,10 @@ class Served:
 def run_case(args, c):
     os.makedirs(args.workdir, exist_ok=True)
     more = {}
-    if c["fmt"] and c["fmt"].startswith("qcow2"):
+    if c["fmt"] == "qcow2-many-runs":
+        img = Blank(c["size"])
+        served = Served(qcow2_many_runs(c["size"]))
+    elif c["fmt"] and c["fmt"].startswith("qcow2"):
         if not shutil.which("qemu-img"):
             return None, ["SKIP: qemu-img is not installed"], ""
         img = MixedImage(c["size"], boot_sector(args, args.workdir))
