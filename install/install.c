@@ -3,6 +3,8 @@
  * checks, then the first MiB, then one summary line. The pipeline:
  *     HTTP source -> checksum (of the served bytes) -> detect (format by magic bytes)
  *         -> [decoder: gzip, zstd, xz or bzip2] -> [raw checksum] -> disk (sector ring)
+ * or, for a qcow2 image, detect -> qcow2 (its tables read first with Range requests, then each
+ * cluster written at its guest offset) -> disk.
  * The raw checksum (raw_sha256=, or verify=readback's hash of what was written) is always the
  * stage right before the disk. Credit to TCP: with a decoder, the decoder releases its input as
  * it consumes it and the disk's releases do nothing; a raw image reaches the disk as served,
@@ -17,8 +19,8 @@
 #include "install/dec_xz.h"
 #include "install/dec_zstd.h"
 #include "install/detect.h"
-#include "install/qcow2_stage.h"
 #include "install/disk_stage.h"
+#include "install/qcow2_stage.h"
 #include "install/source_http.h"
 #include "install/summary.h"
 #include "install/sums.h"
