@@ -210,8 +210,8 @@ void disk_stage_settle(struct disk_stage *d)
     drain(d, false);
 }
 
-/* Zeroes [from, to) of the disk, a MiB at a time. */
-static int zero_range(struct disk_stage *d, uint64_t from, uint64_t to)
+/* Zeroes [from, to) of the disk, a MiB at a time; *by_disk (if given) gains what WRITE_ZEROES did. */
+static int zero_range(struct disk_stage *d, uint64_t from, uint64_t to, uint64_t *by_disk)
 {
     static struct blk_req r;    /* static: a timed-out request may still complete later */
     /* WRITE_ZEROES where the disk has it: no data crosses the bus. Refused: write the zeros. */
@@ -224,6 +224,8 @@ static int zero_range(struct disk_stage *d, uint64_t from, uint64_t to)
         if (err)
             return disk_fail(d, &r, op_name(BLK_WRITE_ZEROES));
         from += n;
+        if (by_disk)
+            *by_disk += n;
     }
     while (from < to) {
         size_t n = to - from < HOLD_BYTES ? (size_t)(to - from) : HOLD_BYTES;
@@ -251,7 +253,7 @@ static int disk_wipe(struct disk_stage *d)
     if (d->wipe == DISK_WIPE_NONE || from >= size)
         return 0;
     uint64_t t0 = clock_us();
-    if (zero_range(d, from, size) || disk_flush(d))
+    if (zero_range(d, from, size, NULL) || disk_flush(d))
         return -1;
     uint64_t us = clock_us() - t0;
     log_info("install: wipe=%s: zeroed %llu KiB at the end of disk %s (from byte %llu) in %llu.%03llu s\n",
@@ -267,7 +269,7 @@ static int disk_wipe(struct disk_stage *d)
  */
 static int disk_prepare(struct disk_stage *d)
 {
-    size_t n = d->pos < HOLD_BYTES ? (size_t)d->pos : HOLD_BYTES;
+    size_t n = d->end < HOLD_BYTES ? (size_t)d->end : HOLD_BYTES;
     uint32_t bs = d->disk->block_size;
     struct gpt_info g;
     if (d->prepared)
@@ -281,6 +283,65 @@ static int disk_prepare(struct disk_stage *d)
         log_warn("install: the image has an MBR and no GPT: made for 512-byte sectors, it may not boot from "
                  "disk %s with %u-byte blocks\n", d->disk->name, bs);
     return disk_wipe(d);
+}
+
+/* Past the first MiB for the first time: blank the start now, so a broken install cannot boot. */
+static int blank_start(struct disk_stage *d)
+{
+    if (d->zeroed)
+        return 0;
+    if (disk_prepare(d) || disk_sync(d, BLK_WRITE, 0, d->zero, HOLD_BYTES) || disk_flush(d))
+        return -1;
+    d->zeroed = true;
+    return 0;
+}
+
+/* The ring carries the image from pos on (never below the held MiB): its old writes land first. */
+static int ring_restart(struct disk_stage *d, uint64_t pos)
+{
+    if (!sring_idle(&d->ring) && drain(d, true))
+        return -1;
+    uint64_t at = pos > HOLD_BYTES ? pos : HOLD_BYTES;
+    sring_init(&d->ring, d->ring.buf, d->ring.size, d->ring.chunk, d->ring.block, at, d->disk->size);
+    d->ring_in = d->ring_credited = 0;
+    d->held_head = 0;
+    return 0;
+}
+
+int disk_stage_seek(struct disk_stage *d, uint64_t pos)
+{
+    if (pos == d->pos)
+        return 0;
+    if (pos % d->disk->block_size)
+        return stage_fail(&d->st, NP_EXIT_FORMAT, "image byte %llu is not on a %u-byte block of disk %s",
+                          (unsigned long long)pos, d->disk->block_size, d->disk->name);
+    if (pos > d->disk->size)
+        return stage_fail(&d->st, NP_EXIT_TOOBIG, "image byte %llu is past the end of disk %s",
+                          (unsigned long long)pos, d->disk->name);
+    if (ring_restart(d, pos))
+        return -1;
+    d->pos = pos;
+    return 0;
+}
+
+int disk_stage_zero(struct disk_stage *d, uint64_t from, uint64_t to)
+{
+    uint64_t bs = d->disk->block_size, by_disk = 0;
+    d->end = to > d->end ? to : d->end;
+    from = from < HOLD_BYTES ? HOLD_BYTES : from;   /* the held MiB is zero where nothing was put */
+    to = (to + bs - 1) / bs * bs;                   /* a last partial block: zeros pad it anyway */
+    to = to > d->disk->size ? d->disk->size : to;
+    if (from >= to)
+        return 0;
+    if (from % bs)
+        return stage_fail(&d->st, NP_EXIT_FORMAT, "image byte %llu is not on a %u-byte block of disk %s",
+                          (unsigned long long)from, d->disk->block_size, d->disk->name);
+    /* The ring's writes land first: zeros after them, never racing them. */
+    if (blank_start(d) || (!sring_idle(&d->ring) && drain(d, true)) || zero_range(d, from, to, &by_disk))
+        return -1;
+    d->zeroed_bytes += by_disk;
+    d->zero_reqs += by_disk != 0;
+    return 0;
 }
 
 static int disk_begin(struct stage *s, uint64_t offset, uint64_t total)
@@ -297,7 +358,8 @@ static int disk_begin(struct stage *s, uint64_t offset, uint64_t total)
     if (drain(d, false))
         return -1;
     sring_init(&d->ring, d->ring.buf, d->ring.size, d->ring.chunk, d->ring.block, HOLD_BYTES, cap);
-    d->pos = 0;
+    d->pos = d->end = d->written = 0;
+    NP_STRFN(memset)(d->hold, 0, HOLD_BYTES);  /* what a qcow2 image leaves out of its first MiB is zeros */
     d->ring_in = d->ring_credited = 0;
     d->zeroed_bytes = 0;    /* the old stream's zeroes are written over */
     d->held_head = 0;
@@ -316,14 +378,12 @@ static int disk_write(struct stage *s, const uint8_t *p, size_t len)
             d->copy_tsc += __builtin_ia32_rdtsc() - t0;
             d->release(n);      /* held bytes take no ring space */
             d->pos += n, p += n, len -= n;
+            d->written += n;
+            d->end = d->pos > d->end ? d->pos : d->end;
             continue;
         }
-        if (!d->zeroed) {
-            /* Longer than 1 MiB: blank the start now, so a broken install cannot boot. */
-            if (disk_prepare(d) || disk_sync(d, BLK_WRITE, 0, d->zero, HOLD_BYTES) || disk_flush(d))
-                return -1;
-            d->zeroed = true;
-        }
+        if (blank_start(d))
+            return -1;
         if (d->pos + len > d->disk->size)
             return stage_fail(s, NP_EXIT_TOOBIG, "the image is larger than disk %s (%llu bytes); stopped there",
                               d->disk->name, (unsigned long long)d->disk->size);
@@ -331,6 +391,8 @@ static int disk_write(struct stage *s, const uint8_t *p, size_t len)
         size_t n = sring_append(&d->ring, p, len);
         d->copy_tsc += __builtin_ia32_rdtsc() - t0;
         d->pos += n, p += n, len -= n;
+        d->written += n;
+        d->end = d->pos > d->end ? d->pos : d->end;
         d->ring_in += n;
         ring_credit(d);
         if (len && pump(d, false))     /* the ring is full: write some out, then go on */
@@ -425,7 +487,7 @@ static int gpt_move(struct disk_stage *d, size_t n)
 /* The held first MiB, padded to a block: written last, after every check passed. */
 int disk_stage_commit(struct disk_stage *d)
 {
-    size_t n = d->pos < HOLD_BYTES ? (size_t)d->pos : HOLD_BYTES;
+    size_t n = d->end < HOLD_BYTES ? (size_t)d->end : HOLD_BYTES;
     size_t padded = (n + d->disk->block_size - 1) / d->disk->block_size * d->disk->block_size;
     if (padded > d->disk->size)
         return stage_fail(&d->st, NP_EXIT_TOOBIG, "the image's first blocks do not fit disk %s", d->disk->name);
@@ -433,10 +495,10 @@ int disk_stage_commit(struct disk_stage *d)
         return -1;
     /* A short image: the rest of the first MiB is blanked too (the longer ones had it at once). */
     if (!d->zeroed && d->wipe != DISK_WIPE_NONE && padded < HOLD_BYTES && d->disk->size >= HOLD_BYTES &&
-        zero_range(d, padded, HOLD_BYTES))
+        zero_range(d, padded, HOLD_BYTES, NULL))
         return -1;
     NP_STRFN(memset)(d->hold + n, 0, padded - n);
-    if (n < padded && d->pos < HOLD_BYTES)
+    if (n < padded && d->end < HOLD_BYTES)
         log_info("install: the image ends inside a block: %zu zero bytes pad it\n", padded - n);
     if (gpt_move(d, n))
         return -1;
@@ -445,8 +507,8 @@ int disk_stage_commit(struct disk_stage *d)
 
 int disk_stage_readback(struct disk_stage *d, void (*feed)(void *ctx, const uint8_t *p, size_t len), void *ctx)
 {
-    for (uint64_t off = 0; off < d->pos;) {
-        size_t n = d->pos - off < d->ring.chunk ? (size_t)(d->pos - off) : d->ring.chunk;
+    for (uint64_t off = 0; off < d->end;) {
+        size_t n = d->end - off < d->ring.chunk ? (size_t)(d->end - off) : d->ring.chunk;
         size_t whole = (n + d->disk->block_size - 1) / d->disk->block_size * d->disk->block_size;
         if (disk_sync(d, BLK_READ, off, d->ring.buf, whole))
             return -1;

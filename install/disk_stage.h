@@ -28,7 +28,9 @@ struct disk_stage {
     struct sring ring;
     struct blk_req req[SRING_MAX_IO];
     uint8_t *hold, *zero;
-    uint64_t pos;           /* image bytes taken (the stream's offset) */
+    uint64_t pos;           /* where the next image byte goes (the stream's offset, or a seek's) */
+    uint64_t end;           /* the image's end so far: the furthest byte taken or zeroed */
+    uint64_t written;       /* image bytes taken from the input (summary written=) */
     uint64_t total;         /* the image's length, or STAGE_LEN_UNKNOWN */
     bool zeroed;            /* the disk's first MiB was blanked */
     int pending;            /* a ring write the device had no room for yet, or -1 */
@@ -58,6 +60,20 @@ struct disk_stage {
  */
 int disk_stage_init(struct disk_stage *d, struct blkdev *disk, struct stage_error *err,
                     void (*release)(size_t len), size_t window);
+
+/*
+ * The next image bytes go to pos (a multiple of the block size; a qcow2 image's clusters come in
+ * file order): the writes so far are handed out and complete first, then the ring carries the
+ * image from pos on. Nothing between the old and the new place is written. 0 or -1 (err set).
+ */
+int disk_stage_seek(struct disk_stage *d, uint64_t pos);
+
+/*
+ * Image bytes [from, to) are zeros: within the held first MiB nothing to do (it starts zeroed),
+ * past it WRITE_ZEROES where the disk has it (counted in zeroed_bytes), zero writes otherwise.
+ * to may end inside a block (the image's end): the block is zeroed whole. 0 or -1 (err set).
+ */
+int disk_stage_zero(struct disk_stage *d, uint64_t from, uint64_t to);
 
 /* Submits ring writes and reaps completions; -1 when the disk failed (err says why). */
 int disk_stage_pump(struct disk_stage *d);

@@ -4,7 +4,7 @@
 
 static const char *const names[] = {
     [FORMAT_RAW] = "raw", [FORMAT_GZIP] = "gzip", [FORMAT_ZSTD] = "zstd", [FORMAT_XZ] = "xz",
-    [FORMAT_BZIP2] = "bzip2", [FORMAT_AUTO] = "auto",
+    [FORMAT_BZIP2] = "bzip2", [FORMAT_QCOW2] = "qcow2", [FORMAT_AUTO] = "auto",
 };
 
 const char *format_name(enum format f)
@@ -41,6 +41,8 @@ static const struct magic magics[] = {
     { FORMAT_XZ, 6, { 0xfd, '7', 'z', 'X', 'Z', 0x00 }, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
     /* bzip2: "BZh" and the block size in hundreds of kB, '1' to '9' (checked in fits) */
     { FORMAT_BZIP2, 4, { 'B', 'Z', 'h', '0' }, { 0xff, 0xff, 0xff, 0xf0 } },
+    /* qcow2: "QFI\xfb" (qcow2.txt, Header) */
+    { FORMAT_QCOW2, 4, { 'Q', 'F', 'I', 0xfb }, { 0xff, 0xff, 0xff, 0xff } },
 };
 
 /* 1: p fits m in full, 0: p (n bytes) is a prefix of m, -1: it does not fit. */

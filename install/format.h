@@ -1,6 +1,6 @@
 /*
- * Image formats: raw, or a compressed stream told apart by its magic bytes (never by the
- * URL's file name). format= names one to skip the guess. Pure, host-tested.
+ * Image formats: raw, a compressed stream, or a qcow2 image, told apart by its magic bytes
+ * (never by the URL's file name). format= names one to skip the guess. Pure, host-tested.
  */
 #ifndef INSTALL_FORMAT_H
 #define INSTALL_FORMAT_H
@@ -15,6 +15,7 @@ enum format {
     FORMAT_ZSTD,    /* RFC 8878 */
     FORMAT_XZ,      /* the .xz file format 1.1.0 */
     FORMAT_BZIP2,
+    FORMAT_QCOW2,   /* QEMU's docs/interop/qcow2.txt, versions 2 and 3 */
     FORMAT_COUNT,
     FORMAT_AUTO = FORMAT_COUNT,     /* format=auto: by the magic bytes */
     FORMAT_UNSURE,                  /* format_detect: more bytes are needed */

@@ -3,6 +3,8 @@
  * checks, then the first MiB, then one summary line. The pipeline:
  *     HTTP source -> checksum (of the served bytes) -> detect (format by magic bytes)
  *         -> [decoder: gzip, zstd, xz or bzip2] -> [raw checksum] -> disk (sector ring)
+ * or, for a qcow2 image, detect -> qcow2 (its tables read first with Range requests, then each
+ * cluster written at its guest offset) -> disk.
  * The raw checksum (raw_sha256=, or verify=readback's hash of what was written) is always the
  * stage right before the disk. Credit to TCP: with a decoder, the decoder releases its input as
  * it consumes it and the disk's releases do nothing; a raw image reaches the disk as served,
@@ -18,6 +20,7 @@
 #include "install/dec_zstd.h"
 #include "install/detect.h"
 #include "install/disk_stage.h"
+#include "install/qcow2_stage.h"
 #include "install/report.h"
 #include "install/source_http.h"
 #include "install/summary.h"
@@ -67,6 +70,7 @@ static struct {
     struct zstd_stage zstd;
     struct xz_stage xz;
     struct bzip2_stage bzip2;
+    struct qcow2_stage qcow2;
     struct checksum_stage raw;      /* raw_sha256= or verify=readback: right before the disk */
     struct disk_stage disk;
     uint64_t t0_us, last_progress_us, t0_tsc;
@@ -104,7 +108,7 @@ static void notify_progress(uint64_t now)
         return;
     job.last_notify_us = now;
     report_who(&w, ip, now - job.t0_us);
-    report_json_progress(body, sizeof(body), "downloading", job.detect.pos, job.detect.total, job.disk.pos, &w);
+    report_json_progress(body, sizeof(body), "downloading", job.detect.pos, job.detect.total, job.disk.written, &w);
     http_notify_post(body);
 }
 
@@ -129,7 +133,7 @@ static void progress(bool force)
         return;
     job.last_progress_us = now;
     uint64_t us = now - job.t0_us ? now - job.t0_us : 1, mbps1000 = pos * 1000 / us;
-    unsigned long long written = job.disk.pos >> 20;
+    unsigned long long written = job.disk.written >> 20;
     if (total != STAGE_LEN_UNKNOWN && total) {
         uint64_t eta = mbps1000 ? (total - pos) / (mbps1000 * 1000) : 0;   /* bytes/ms * 1000 */
         console_progress((int)(pos * 1000 / total),
@@ -235,7 +239,7 @@ static int parse_opts(const struct cmdline *cl, struct install_opts *o)
     o->readback = s && !NP_STRFN(strcmp)(s, "readback");
     o->format = FORMAT_AUTO;
     if ((s = cmdline_get(cl, "format")) && format_parse(s, &o->format))
-        return log_err("error: format=%s: want auto, raw, gzip, zstd, xz or bzip2\n", s), -1;
+        return log_err("error: format=%s: want auto, raw, gzip, zstd, xz, bzip2 or qcow2\n", s), -1;
     o->progress_url = cmdline_get(cl, "progress_url");
     uint64_t every = NOTIFY_EVERY_S;
     if ((s = cmdline_get(cl, "progress_every")) && (cmdline_parse_u64(s, &every) || !every || every > 3600))
@@ -303,7 +307,7 @@ static void summary(enum np_exit status, const struct digest *digest)
     char line[320];
     uint64_t us = job.t0_us ? clock_us() - job.t0_us : 0;
     summary_format(line, sizeof(line), status, job.detect.pos, digest, us, job.disk.disk ? job.disk.disk->name : NULL,
-                   format_name(job.detect.got), job.disk.pos, job.disk.zeroed_bytes);
+                   format_name(job.detect.got), job.disk.written, job.disk.zeroed_bytes);
     job.status = status, job.us = us, job.have_digest = digest != NULL;
     if (digest)
         job.digest = *digest;
@@ -336,7 +340,7 @@ static int readback(const struct digest *want)
     if (NP_STRFN(memcmp)(got.bytes, want->bytes, digest_len(got.alg)))
         return stage_fail(&job.disk.st, NP_EXIT_VERIFY, "read-back of disk %s does not match what was received",
                           job.disk.disk->name);
-    log_info("install: read back %llu bytes from %s: same %s\n", (unsigned long long)job.disk.pos,
+    log_info("install: read back %llu bytes from %s: same %s\n", (unsigned long long)job.disk.end,
              job.disk.disk->name, digest_name(got.alg));
     return 0;
 }
@@ -353,6 +357,13 @@ static enum np_exit download(struct install_opts *o)
     struct http_get_result res;
     for (;;) {
         source_http_run(o->url, &o->http, &job.sum.st, job_pump, NULL, &res);
+        if (res.status != NP_EXIT_OK && qcow2_stage_wants_map(&job.qcow2)) {
+            /* A qcow2 image: its tables first (Range requests), then the file again from byte 0. */
+            enum np_exit e = qcow2_stage_map(&job.qcow2, o->url, &o->http);
+            if (e != NP_EXIT_OK)
+                return e;
+            continue;
+        }
         if (res.status != NP_EXIT_OK) {
             disk_stage_settle(&job.disk);   /* let what was written land; the first MiB stays zero */
             return job.err.status != NP_EXIT_OK ? job.err.status : res.status;
@@ -465,12 +476,14 @@ static void build_chain(const struct install_opts *o)
     zstd_stage_init(&job.zstd, tail, &job.err, http_get_release);
     xz_stage_init(&job.xz, tail, &job.err, http_get_release);
     bzip2_stage_init(&job.bzip2, tail, &job.err, http_get_release);
+    qcow2_stage_init(&job.qcow2, &job.disk, tail == &job.disk.st, &job.err, http_get_release);
     struct stage *const to[FORMAT_COUNT] = {
         [FORMAT_RAW] = tail,
         [FORMAT_GZIP] = &job.gzip.dec.st,
         [FORMAT_ZSTD] = &job.zstd.dec.st,
         [FORMAT_XZ] = &job.xz.dec.st,
         [FORMAT_BZIP2] = &job.bzip2.dec.st,
+        [FORMAT_QCOW2] = &job.qcow2.st,
     };
     detect_stage_init(&job.detect, to, &job.err, o->format);
     checksum_stage_init(&job.sum, &job.detect.st, &job.err, o->have_want ? digest_name(o->want.alg) : "sha256",
@@ -500,7 +513,7 @@ static void report_done(const struct cmdline *cl, const struct boot_info *bi)
         return;
     }
     report_who(&w, ip, job.us);
-    report_json_done(body, sizeof(body), job.status, job.disk.pos, job.have_digest ? &job.digest : NULL, &w);
+    report_json_done(body, sizeof(body), job.status, job.disk.end, job.have_digest ? &job.digest : NULL, &w);
     log_info("report: POST %s %s\n", urlmask_str(url), body);
     if (http_post_json(url, body, (uint32_t)timeout * 1000) == NP_EXIT_OK)
         log_info("report: done_url= took the result\n");

@@ -60,6 +60,62 @@ enum np_exit http_fetch(const char *url, char *buf, size_t cap, size_t *len)
 }
 
 static struct {
+    uint64_t start;     /* file offset of buf[0] */
+    uint8_t *buf;
+    size_t len, got;
+} rng;
+
+static int range_begin(void *ctx, uint64_t offset, uint64_t total)
+{
+    (void)ctx;
+    (void)total;
+    return offset == rng.start + rng.got ? 0 : -1;     /* only the bytes asked for will do */
+}
+
+/* Takes what it asked for, then stops the response: the rest of the file is not needed. */
+static int range_data(void *ctx, const uint8_t *p, size_t len, const char **why)
+{
+    (void)ctx;
+    size_t n = len < rng.len - rng.got ? len : rng.len - rng.got;
+    NP_STRFN(memcpy)(rng.buf + rng.got, p, n);
+    rng.got += n;
+    http_get_release(len);
+    *why = "";
+    return rng.got == rng.len ? -1 : 0;
+}
+
+enum np_exit http_fetch_range(const char *url, const struct http_get_opts *base, uint64_t off, void *buf,
+                              size_t len, bool *no_range)
+{
+    static const struct http_sink sink = { range_begin, range_data, fetch_pump, NULL };
+    struct http_get_opts o = *base;
+    struct http_get_result res;
+    rng.start = off;
+    rng.buf = buf;
+    rng.len = len;
+    rng.got = 0;
+    o.retries = FETCH_RETRIES;  /* a break resumes at the byte reached, as any download */
+    o.body = NULL;
+    o.start = off;
+    http_get(url, &o, &sink, &res);
+    *no_range = res.no_range;
+    if (rng.got == len)
+        return NP_EXIT_OK;      /* (the sink stopped the response: that is the way it ends) */
+    if (res.no_range)
+        return NP_EXIT_HTTP;
+    if (res.status == NP_EXIT_OK) {
+        log_err("error: http: the file ends before byte %llu\n", (unsigned long long)(off + len));
+        return NP_EXIT_SHORT;
+    }
+    if (res.status == NP_EXIT_DISK) {
+        log_err("error: http: bytes %llu to %llu: the server sent another part of the file\n",
+                (unsigned long long)off, (unsigned long long)(off + len - 1));
+        return NP_EXIT_HTTP;
+    }
+    return res.status;      /* http_get printed why */
+}
+
+static struct {
     uint64_t deadline_ms;
 } post;
 

@@ -100,9 +100,9 @@ static void keep_validator(char dst[VALIDATOR_MAX], const char *v)
 /* The response's body is the image from req_offset on: hand it to the sink. */
 static void take_body(void)
 {
-    if (hg.req_offset == 0) {
-        /* A stream from byte 0: this response says what the image is. */
-        hg.offset = 0;
+    if (hg.req_offset == 0 || (hg.req_offset == hg.opts->start && hg.total == HTTP_LEN_UNKNOWN)) {
+        /* A stream from its first byte (0, or opts->start): this response says what the file is. */
+        hg.offset = hg.req_offset;
         hg.skip = 0;    /* the sink starts over: nothing of old connections will be released */
         hg.total = http_total_length(&hg.resp);
         keep_validator(hg.validator, http_validator(&hg.resp));
@@ -136,6 +136,11 @@ static void judge(void)
     enum http_verdict v = http_judge(&hg.resp, &e, &why);
     if (hg.opts->body && hg.resp.status / 100 == 2)
         v = HTTP_TAKE_BODY;     /* a POST's answer: any success, 201 and 204 too */
+    if (hg.opts->start && hg.req_offset == hg.opts->start && hg.resp.status == 200) {
+        hg.res->no_range = true;    /* the caller says what that means for it */
+        hg.action = A_STOP;
+        return;
+    }
     if (v == HTTP_RESTART && hg.resp.status == 200) {
         /* The whole image instead of the range: it is the new start it asks for. */
         log_warn("http: %s; starting over from byte 0\n", why);
@@ -709,6 +714,7 @@ void http_get(const char *url, const struct http_get_opts *o, const struct http_
     hg.headers = o->headers ? o->headers : job->headers;
     hg.nheaders = o->headers ? o->nheaders : job->nheaders;
     hg.auth_redirects = o->headers ? o->auth_redirects : job->auth_redirects;
+    hg.req_offset = hg.offset = o->start;     /* a range read: as if resuming there */
     int perr = url_parse(url, &hg.url);
     if (perr)
         return result_fail(res, NP_EXIT_USAGE, url_strerror(perr));   /* never retried */

@@ -45,6 +45,11 @@ struct http_get_opts {
     /* Set: the request is a POST of these body_len bytes (application/json); any 2xx is done. */
     const char *body;
     size_t body_len;
+    /*
+     * Set: the first request asks for the file from this byte on (Range: bytes=start-), and
+     * only a 206 will do: a server that answers 200 ends it quietly with res->no_range.
+     */
+    uint64_t start;
 };
 
 struct http_get_result {
@@ -54,6 +59,7 @@ struct http_get_result {
     unsigned retries, resumes, restarts, redirects;
     unsigned unvalidated_resumes;   /* resumes taken without a validator: the bytes may be a splice */
     int http_status;
+    bool no_range;          /* opts.start was answered with the whole file (200): no Range support */
 };
 
 /*

@@ -9,17 +9,21 @@ serves beside the image. Images with holes (mostly zeros) check WRITE_ZEROES: th
 the holes must be zeroed all the same, by the disk or by zeros written.
 Compressed cases serve the image as the real gzip, zstd, xz or bzip2 tool made it at test time
 (under the name img.raw: the format is found by its magic bytes) and check the decoded image.
+qcow2 cases serve what qemu-img convert made of it (v2 or v3, with -c or without, a zero
+cluster from qemu-io), and check the guest disk and the summary's written= against qemu-img map.
 
     install_test.py --list
     install_test.py --case NAME --kernel-dir BUILD/kernel --source-dir SRC --workdir DIR
 """
 import base64
 import hashlib
+import json
 import os
 import random
 import re
 import shutil
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -53,11 +57,11 @@ AHCI_E1000 = dict(machine="q35", memory="128M", net="e1000", blk="ide-hd,bus=ide
 def case(server, size, status="ok", layout="image", sha="right", cmdline="", expect=(), forbid=(BREAK,),
          vm=Q35, disk_mib=64, block=512, sparse=False, path="/img.raw", requests=None, max_seconds=None,
          timeout=120, userinfo=None, url=None, job=None, secrets=(), key="sha256", raw=None, sums=None,
-         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None):
+         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, nginx_conf=""):
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
     the run: image, head-zero (hash mismatch), untouched, partial (a failed download), unbootable
     (a failed decode: first MiB zero, anything up to what the summary says was written, then the
-    canary).
+    canary), unbootable-image (the same up to the image's end: a qcow2's clusters go anywhere).
     userinfo: "user:password" put in url=; url: a template for url= ({port}, {path});
     job: a function (server, image, url, sha) giving the command line's job words instead of
     url= and the checksum keys; secrets: strings the serial log must not hold anywhere.
@@ -65,12 +69,13 @@ def case(server, size, status="ok", layout="image", sha="right", cmdline="", exp
     sums: (file name, function(img) -> its text) served by nginx and given as checksum= instead.
     holes: an image mostly of zeros. zeroed: 'units' (every zero 64 KiB unit), 0, or None.
     fmt: serve the image compressed (gzip, zstd, xz, bzip2; -multi: as two members, frames or
-    streams). mangle: corrupt, truncate or bigdict the compressed file."""
+    streams; qcow2[-v2][-c][-zero][-backing]: as qemu-img makes it). mangle: corrupt, truncate or
+    bigdict the compressed file. nginx_conf: more lines for nginx's server block."""
     return dict(server=server, size=size, status=status, layout=layout, sha=sha, cmdline=cmdline,
                 expect=expect, forbid=forbid, vm=vm, disk_size=disk_mib * MIB, block=block, sparse=sparse,
                 path=path, requests=requests, max_seconds=max_seconds, timeout=timeout, userinfo=userinfo,
                 url=url, job=job, secrets=secrets, key=key, raw=raw, sums=sums, holes=holes, blk_opts=blk_opts,
-                zeroed=zeroed, fmt=fmt, mangle=mangle)
+                zeroed=zeroed, fmt=fmt, mangle=mangle, nginx_conf=nginx_conf)
 
 
 def fault(mode, count=1, at=None, **options):
@@ -365,6 +370,150 @@ CASES["xz-readback"] = case(fault("normal"), ZIMG, fmt="xz", cmdline="verify=rea
                             expect=(rf"install: read back {ZIMG} bytes from vda: same sha256",))
 
 
+# qcow2 images as qemu-img makes them, 64 KiB clusters; the size is a multiple of 512 (qcow2's
+# rule) but not of the cluster, so the last cluster is partial.
+QIMG = 6 * MIB + 3 * 4096 + 512
+QCOW2_FORMAT = r"install: format qcow2 \(by its magic bytes\)"
+QCOW2_MAP = r"qcow2: \d+ table reads \(\d+ KiB\) in \d+ ms: \d+ MiB of data in \d+ runs"
+QCOW2_PACKED = r"\((\d*[1-9]\d*) compressed clusters\)"
+for name in ("qcow2", "qcow2-v2", "qcow2-c", "qcow2-v2-c", "qcow2-zero", "qcow2-zstd", "qcow2-unordered"):
+    packed = (QCOW2_PACKED,) if "-c" in name or "zstd" in name else ()
+    CASES[name] = case("nginx", QIMG, fmt=name, expect=(QCOW2_FORMAT, QCOW2_MAP, *packed),
+                       forbid=(BREAK, r"\(0 compressed clusters\)") if packed else (BREAK,))
+# A disk without WRITE_ZEROES: the unallocated clusters are written as zeros; format= decides.
+CASES["qcow2-zeroes-off"] = case("nginx", QIMG, fmt="qcow2", blk_opts="write-zeroes=off", cmdline="format=qcow2",
+                                 expect=(r"install: format qcow2 \(as format= says\)", QCOW2_MAP))
+CASES["qcow2-4k"] = case("nginx", QIMG, fmt="qcow2-c", block=4096, expect=(QCOW2_FORMAT, QCOW2_MAP))
+# The tables need Range requests: a server without them is refused before anything is written.
+CASES["qcow2-norange"] = case("nginx", QIMG, fmt="qcow2", nginx_conf="max_ranges 0;", status="format",
+                              layout="untouched", expect=(r"error: qcow2: the server does not answer Range requests",))
+# The guest disk is larger than the disk: refused by the header, before anything is written.
+CASES["qcow2-toobig"] = case("nginx", QIMG, fmt="qcow2", disk_mib=4, status="toobig", layout="untouched",
+                             expect=(rf"error: the image is {QIMG} bytes but disk vda holds {4 * MIB}; nothing written",))
+# The clusters reach the disk out of file order: a hash of the written stream means nothing.
+CASES["qcow2-readback"] = case("nginx", QIMG, fmt="qcow2", cmdline="verify=readback", status="format",
+                               layout="untouched", expect=(r"error: qcow2: raw_sha256= and verify=readback do not work",))
+CASES["qcow2-backing"] = case("nginx", QIMG, fmt="qcow2-backing", status="format", layout="untouched",
+                              expect=(r"error: qcow2: the image has a backing file",))
+CASES["qcow2-truncate"] = case(fault("normal"), QIMG, fmt="qcow2", mangle="truncate", status="format",
+                               layout="unbootable", sha=None,
+                               expect=(r"error: qcow2: a data cluster lies past the file's end \(truncated\?\)",),
+                               forbid=(BREAK, r"writing the first MiB"))
+CASES["qcow2-c-truncate"] = case(fault("normal"), QIMG, fmt="qcow2-c", mangle="truncate", status="format",
+                                 layout="unbootable", sha=None, expect=(r"error: qcow2: ",),
+                                 forbid=(BREAK, r"writing the first MiB"))
+# A compressed cluster far into the disk corrupt: found only as the stream reaches it, after
+# most of the image was written; the first MiB stays zeroed.
+CASES["qcow2-c-corrupt"] = case(fault("normal"), QIMG, fmt="qcow2-c", mangle="cluster", status="format",
+                             layout="unbootable-image", sha=None,
+                             expect=(r"error: qcow2: the compressed cluster for guest byte \d+ at file byte \d+ is "
+                                     r"corrupt",), forbid=(BREAK, r"writing the first MiB"))
+# A map larger than memory allows (512 MiB in 512-byte clusters, every other one data, on a
+# 32 MiB machine): refused with what it needs, before anything is written.
+CASES["qcow2-map-too-big"] = case("nginx", 512 * MIB, fmt="qcow2-many-runs", vm=PC32, disk_mib=520, sparse=True,
+                                  status="format", layout="untouched", sha=None,
+                                  expect=(r"error: qcow2: the map of the image's clusters needs \d+ MiB \(524288 runs\), "
+                                          r"there is room for \d+ (MiB|KiB); nothing written",))
+# The first three responses are cut after 20000 bytes: the stream's first (stopped after the
+# header anyway), the L1 table's (shorter), and the L2 table's (64 KiB): it resumes.
+CASES["qcow2-cut-tables"] = case(fault("cut", count=3, at=20000), QIMG, fmt="qcow2", forbid=(),
+                                 expect=(QCOW2_MAP, r"http: [^\n]* at byte \d+ of \d+\n",
+                                         r"http: 206 from 10\.0\.2\.2, \d+ bytes from byte \d+"),
+                                 requests=log_shape([200, 206, 206, 206, 200]))
+# Each response for the file is cut after a third of it: the table reads (short) get theirs
+# whole, the main stream is resumed twice, as a raw one is.
+CASES["qcow2-cut-resume"] = case(fault("cut", count=ALWAYS, at=1 / 3), QIMG, fmt="qcow2", forbid=(),
+                                 expect=(QCOW2_MAP, r"http: [^\n]* at byte \d+ of \d+\n"))
+
+
+def qcow2_many_runs(size):
+    """A qcow2 file made here (qcow2.txt's header, L1 and L2 tables; 512-byte clusters) whose
+    guest disk of size bytes is every other cluster data, all in one cluster of the file, the
+    rest unallocated: a map of one entry per cluster, the file only its tables."""
+    cs, per = 512, 512 // 8
+    n = size // cs
+    nl1 = (n + per - 1) // per
+    l1_off, l2_off = cs, cs + round_up(nl1 * 8, cs)
+    data_off = l2_off + nl1 * cs
+    f = bytearray(data_off + cs)
+    f[0:4] = b"QFI\xfb"
+    for off, fmt, v in ((4, ">I", 3), (20, ">I", 9), (24, ">Q", size), (36, ">I", nl1), (40, ">Q", l1_off),
+                        (96, ">I", 4), (100, ">I", 104)):
+        struct.pack_into(fmt, f, off, v)
+    for i in range(nl1):
+        struct.pack_into(">Q", f, l1_off + 8 * i, l2_off + i * cs)
+    for k in range(0, n, 2):
+        struct.pack_into(">Q", f, l2_off + 8 * k, data_off)
+    return bytes(f)
+
+
+class Blank:
+    """An image never written: only its size counts (the disk must stay as it was)."""
+
+    def __init__(self, size):
+        self.size, self.sha = size, None
+
+
+def qcow2_image(fmt, img, workdir):
+    """(file bytes, guest bytes with data) of img as qemu-img makes it: fmt is qcow2 and any of
+    -v2 (compat=0.10), -c (compressed), -zstd (compressed with zstd), -zero (a zero cluster over
+    data, by qemu-io's write -z), -unordered (written by qemu-io from the last cluster to the first),
+    -backing (an overlay of a base image)."""
+    parts = fmt.split("-")[1:]
+    raw, out = os.path.join(workdir, "src.raw"), os.path.join(workdir, "img.qcow2")
+    img.write(raw)
+    opts = ["-o", "compat=0.10" if "v2" in parts else "compat=1.1,lazy_refcounts=off"]
+    if "zstd" in parts:
+        opts += ["-c", "-o", "compression_type=zstd"]
+    conv = ["qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", *opts, *(["-c"] if "c" in parts else [])]
+    if "unordered" in parts:
+        # Cluster by cluster from the last to the first (the all-zero ones left out): the file
+        # holds the guest disk backwards, every cluster a seek back, the first MiB last.
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", *opts, out, str(img.size)], check=True)
+        cmds = []
+        for off in reversed(range(0, img.size, 64 << 10)):
+            piece = img.read(off, min(64 << 10, img.size - off))
+            if piece.count(0) == len(piece):
+                continue
+            name = os.path.join(workdir, f"piece-{off}")
+            with open(name, "wb") as f:
+                f.write(piece)
+            cmds += ["-c", f"write -s {name} {off} {len(piece)}"]
+        subprocess.run(["qemu-io", "-f", "qcow2", *cmds, out], check=True, stdout=subprocess.DEVNULL)
+    elif "backing" in parts:
+        base = os.path.join(workdir, "base.qcow2")
+        subprocess.run(conv + [raw, base], check=True)
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", base, "-F", "qcow2", out], check=True)
+    else:
+        subprocess.run(conv + [raw, out], check=True)
+    if "zero" in parts:
+        subprocess.run(["qemu-io", "-f", "qcow2", "-c", f"write -z {QZERO[0]} {QZERO[1]}", out], check=True,
+                       stdout=subprocess.DEVNULL)
+    m = subprocess.run(["qemu-img", "map", "-f", "qcow2", "--output=json", out], check=True,
+                       stdout=subprocess.PIPE).stdout
+    data = sum(e["length"] for e in json.loads(m) if e["data"] and not e["zero"])
+    with open(out, "rb") as f:
+        return f.read(), data
+
+
+QZERO = (2 * MIB, 192 << 10)    # qemu-io's write -z: a zero cluster run over data
+
+
+class ZeroedImage:
+    """img with QZERO's range read as zeros (what qemu-io's write -z made of it)."""
+
+    def __init__(self, img):
+        self.img, self.size = img, img.size
+        self.sha = hashlib.sha256(self.read(0, self.size)).hexdigest()
+
+    def read(self, off, n):
+        data = bytearray(self.img.read(off, n))
+        lo, hi = max(off, QZERO[0]), min(off + n, QZERO[0] + QZERO[1])
+        if lo < hi:
+            data[lo - off:hi - off] = bytes(hi - lo)
+        return bytes(data)
+
+
 def canary_chunk(i):
     return random.Random(1_000_000 + i).randbytes(MIB)
 
@@ -474,9 +623,22 @@ def mangled(how, data):
         return data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0x55]) + data[len(data) // 2 + 1:]
     if how == "truncate":    # served whole as it is, but the stream's last third is missing
         return data[:len(data) * 2 // 3]
+    if how == "cluster":     # qcow2: 32 bytes inside the compressed cluster furthest into the disk
+        at = last_compressed(data) + 8
+        return data[:at] + bytes(b ^ 0xFF for b in data[at:at + 32]) + data[at + 32:]
     if how == "bigdict":
         return xz_big_dict(data)
     return data
+
+
+def last_compressed(data):
+    """The file offset of the compressed cluster with the highest guest offset (qcow2.txt: the
+    header's cluster_bits and L1 table, the L1's first L2 table, bit 62 and the low x bits)."""
+    be = lambda off, n: int.from_bytes(data[off:off + n], "big")    # noqa: E731
+    bits, l1 = be(20, 4), be(40, 8)
+    l2 = be(l1, 8) & 0x00fffffffffffe00
+    found = [be(l2 + 8 * i, 8) for i in range((1 << bits) // 8) if be(l2 + 8 * i, 8) >> 62 & 1]
+    return found[-1] & ((1 << (62 - (bits - 8))) - 1)
 
 
 def make_disk(path, size, canary_from):
@@ -501,6 +663,8 @@ def layout_segments(c, img, written):
         if written <= MIB:      # all of it was still held in memory: the disk was never touched
             return [(0, disk, "base")]
         end = round_up(written, c["block"])
+        return [(0, MIB, "zero"), (MIB, end, "any"), (end, disk, "base")]
+    if c["layout"] == "unbootable-image":   # a qcow2 that failed mid-stream: clusters anywhere in it
         return [(0, MIB, "zero"), (MIB, end, "any"), (end, disk, "base")]
     if c["layout"] == "partial":
         return [(0, MIB, "zero"), (MIB, written, "image"), (written, disk, "base")]
@@ -566,7 +730,7 @@ def free_port():
 class Nginx:
     """Debian's nginx in the foreground, one process, everything under the workdir."""
 
-    def __init__(self, workdir, root):
+    def __init__(self, workdir, root, extra=""):
         self.port = free_port()
         prefix = os.path.join(workdir, "nginx")
         os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
@@ -579,7 +743,7 @@ class Nginx:
                     f"http {{\n  access_log {prefix}/access.log;\n{temps}"
                     f"  default_type application/octet-stream;\n"
                     f"  server {{\n    listen 127.0.0.1:{self.port};\n    root {root};\n"
-                    f"    location = /old {{ return 302 /img.raw; }}\n  }}\n}}\n")
+                    f"    location = /old {{ return 302 /img.raw; }}\n{extra}  }}\n}}\n")
         self.access_log = os.path.join(prefix, "access.log")
         self.proc = qemu.start_nginx(NGINX, prefix, conf, self.port)
 
@@ -665,8 +829,9 @@ def check_log(c, res, img, served, url, problems):
     want_sha = served.sha512 if want_alg == "sha512" else served.sha
     if c["status"] == "ok" and (int(nbytes) != served.size or (alg, sha) != (want_alg, want_sha)):
         problems.append(f"summary says bytes={nbytes} {alg}={sha}, want {served.size} and {want_alg}={want_sha}")
-    if c["status"] == "ok" and written != img.size:
-        problems.append(f"summary says written={written}, want {img.size}")
+    want_written = c.get("written", img.size)
+    if c["status"] == "ok" and written != want_written:
+        problems.append(f"summary says written={written}, want {want_written}")
     want_fmt = (c["fmt"] or "raw").partition("-")[0]
     if fmt != want_fmt and not (fmt == "-" and c["layout"] == "untouched" and not c["fmt"]):
         problems.append(f"summary says format={fmt}, want {want_fmt}")
@@ -693,7 +858,18 @@ class Served:
 
 def run_case(args, c):
     os.makedirs(args.workdir, exist_ok=True)
-    if c["fmt"]:
+    more = {}
+    if c["fmt"] == "qcow2-many-runs":
+        img = Blank(c["size"])
+        served = Served(qcow2_many_runs(c["size"]))
+    elif c["fmt"] and c["fmt"].startswith("qcow2"):
+        if not shutil.which("qemu-img"):
+            return None, ["SKIP: qemu-img is not installed"], ""
+        img = MixedImage(c["size"], boot_sector(args, args.workdir))
+        data, more["written"] = qcow2_image(c["fmt"], img, args.workdir)
+        img = ZeroedImage(img) if "-zero" in c["fmt"] else img
+        served = Served(mangled(c["mangle"], data))
+    elif c["fmt"]:
         tool = COMPRESS[c["fmt"].partition("-")[0]][0]
         if not shutil.which(tool):
             return None, [f"SKIP: {tool} is not installed"], ""
@@ -701,7 +877,7 @@ def run_case(args, c):
         served = Served(mangled(c["mangle"], compressed(c["fmt"], img.read(0, img.size))))
     else:
         img = served = Image(c["size"], c["holes"])
-    c = dict(c, image=img, served=served)
+    c = dict(c, image=img, served=served, **more)
     disk_path = os.path.join(args.workdir, "disk.img")
     canary_from = (c["size"] // MIB) * MIB if c["sparse"] else 0
     make_disk(disk_path, c["disk_size"], canary_from)
@@ -715,7 +891,7 @@ def run_case(args, c):
         if c["sums"] and c["sums"][1]:
             with open(os.path.join(root, c["sums"][0]), "w", newline="") as f:
                 f.write(c["sums"][1](img))
-        srv = Nginx(args.workdir, root)
+        srv = Nginx(args.workdir, root, "".join(f"    {line}\n" for line in c["nginx_conf"].split("\n") if line))
     else:
         server = dict(c["server"])
         if isinstance(server["at"], float):     # a fraction of what is served

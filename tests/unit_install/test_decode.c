@@ -163,6 +163,9 @@ static void test_format_detect(void)
     CHECK(format_detect(bz2, 4, false) == FORMAT_BZIP2);
     CHECK(format_detect((const uint8_t *)"BZh0", 4, false) == FORMAT_RAW);
     CHECK(format_detect((const uint8_t *)"BZh", 3, true) == FORMAT_RAW);
+    CHECK(format_detect((const uint8_t *)"QFI\xfb\0\0\0\3", 8, false) == FORMAT_QCOW2);
+    CHECK(format_detect((const uint8_t *)"QFI", 3, false) == FORMAT_UNSURE);
+    CHECK(format_detect((const uint8_t *)"QFI\xfa", 4, false) == FORMAT_RAW);     /* one bit off */
     CHECK(format_detect(mbr, 0, false) == FORMAT_UNSURE);
     CHECK(format_detect(mbr, 0, true) == FORMAT_RAW);
     enum format f;
@@ -170,6 +173,8 @@ static void test_format_detect(void)
     CHECK(format_parse("auto", &f) == 0 && f == FORMAT_AUTO);
     CHECK(format_parse("gz", &f) < 0 && format_parse(NULL, &f) < 0);
     CHECK_STR(format_name(FORMAT_BZIP2), "bzip2");
+    CHECK(format_parse("qcow2", &f) == 0 && f == FORMAT_QCOW2);
+    CHECK_STR(format_name(FORMAT_QCOW2), "qcow2");
     CHECK_STR(format_name(FORMAT_UNSURE), "-");
 }
 
