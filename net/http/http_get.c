@@ -52,6 +52,14 @@ static struct {
     char origin[URL_HOST_MAX];      /* the first URL's server: Authorization header= stays there */
     uint16_t origin_port;
     bool origin_tls, elsewhere, told_withheld;
+    /*
+     * Received and not yet parsed: on_recv only queues, so that lwIP's ACK leaves before the
+     * hash and the copy run (a sender with a small send buffer, as QEMU's user networking has,
+     * refills it only as ACKs come back). rx_drain parses after each poll; at most a poll's
+     * worth of frames waits here, and the window counts it until the sink takes it.
+     */
+    struct pbuf *rxq;
+    bool rxq_eof;           /* the FIN came after what rxq holds */
 } hg;
 
 void http_get_release(size_t len)
@@ -176,27 +184,51 @@ static int on_body(void *ctx, const uint8_t *data, size_t len)
 static err_t on_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err)
 {
     (void)arg;
+    (void)pcb;
     (void)err;
     if (!p) {
-        hg.remote_closed = true;
-        http_resp_eof(&hg.resp);
+        hg.rxq_eof = true;
         return ERR_OK;
     }
     hg.last_rx_ms = clock_ms();
     hg.answered = true;
+    if (hg.rxq)
+        pbuf_cat(hg.rxq, p);
+    else
+        hg.rxq = p;
+    return ERR_OK;
+}
+
+/* Parses what on_recv queued, then the FIN if one came after it. */
+static void rx_drain(void)
+{
+    struct pbuf *p = hg.rxq;
+    hg.rxq = NULL;
     size_t framing = 0;
     for (struct pbuf *q = p; q; q = q->next) {
         uint64_t taken0 = hg.taken;
         http_resp_feed(&hg.resp, q->payload, q->len);
         framing += q->len - (size_t)(hg.taken - taken0);    /* headers, chunk framing, discarded */
     }
-    pbuf_free(p);
-    while (framing) {
+    if (p)
+        pbuf_free(p);
+    while (framing && hg.pcb) {
         u16_t n = framing > 0xFFFF ? 0xFFFF : (u16_t)framing;
-        altcp_recved(pcb, n);
+        altcp_recved(hg.pcb, n);
         framing -= n;
     }
-    return ERR_OK;
+    if (hg.rxq_eof) {
+        hg.rxq_eof = false;
+        hg.remote_closed = true;
+        http_resp_eof(&hg.resp);
+    }
+}
+
+/* One turn: frames in (on_recv queues them, lwIP ACKs them), then the parser and the sink. */
+static void poll_and_parse(void)
+{
+    net_poll();
+    rx_drain();
 }
 
 static void on_err(void *arg, err_t err)
@@ -233,6 +265,10 @@ static void conn_close(void)
     hg.connected = false;
     hg.skip += hg.unreleased;
     hg.unreleased = 0;
+    if (hg.rxq)
+        pbuf_free(hg.rxq);      /* the connection's unparsed tail: no exchange wants it now */
+    hg.rxq = NULL;
+    hg.rxq_eof = false;
 }
 
 /* Waits ms while the network and the disk keep working. */
@@ -327,7 +363,7 @@ static int conn_write(const char *p, size_t n)
         if (e != ERR_MEM)
             return -NP_EIO;
         altcp_output(hg.pcb);       /* send what is queued; its ACKs make room */
-        net_poll();
+        poll_and_parse();
         if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0 || clock_ms() - t0 > hg.opts->idle_ms)
             return -NP_EIO;
     }
@@ -412,7 +448,7 @@ static const char *break_reason(void)
 static void exchange(const struct http_get_opts *o)
 {
     while (hg.action == A_NONE) {
-        net_poll();
+        poll_and_parse();
         judge();
         if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0) {
             hg.action = A_STOP;
@@ -448,7 +484,7 @@ static bool redirect_reusable(const struct http_get_opts *o)
     uint64_t t0 = clock_ms();
     while (hg.resp.keep_alive && !hg.resp.complete && !hg.resp.failed && !hg.broken &&
            !hg.remote_closed && clock_ms() - t0 < o->idle_ms) {
-        net_poll();
+        poll_and_parse();
         if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0) {    /* the disk works on meanwhile */
             hg.action = A_STOP;
             return false;

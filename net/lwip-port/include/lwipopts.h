@@ -54,6 +54,7 @@
 #define TCP_RCV_SCALE               4
 #define TCP_WND                     (512 * 1024)
 #define TCP_SND_BUF                 (16 * TCP_MSS)
+#define TCP_WND_UPDATE_THRESHOLD    (16 * TCP_MSS)
 #define TCP_SND_QUEUELEN            (4 * TCP_SND_BUF / TCP_MSS)
 
 #define LWIP_CHKSUM_ALGORITHM       3
