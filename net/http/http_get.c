@@ -60,7 +60,29 @@ static struct {
      */
     struct pbuf *rxq;
     bool rxq_eof;           /* the FIN came after what rxq holds */
+    size_t ahead;           /* window opened for bytes not yet consumed (RECV_AHEAD at most) */
 } hg;
+
+/*
+ * on_recv opens the window for what it queues at once, up to this much ahead of what the
+ * parser and the sink consumed: the sender fills the next window while the last one is hashed
+ * (QEMU's user networking offers no window scaling: 64 KiB is all it may have in flight).
+ * Consumed bytes pay the advance back before TCP hears of them.
+ */
+#define RECV_AHEAD      (64u * 1024)
+
+/* Tells TCP that len bytes were consumed, less what was credited ahead for them. */
+static void recved(size_t len)
+{
+    size_t k = len < hg.ahead ? len : hg.ahead;
+    hg.ahead -= k;
+    len -= k;
+    while (hg.pcb && hg.connected && len) {
+        u16_t n = len > 0xFFFF ? 0xFFFF : (u16_t)len;
+        altcp_recved(hg.pcb, n);
+        len -= n;
+    }
+}
 
 void http_get_release(size_t len)
 {
@@ -70,11 +92,7 @@ void http_get_release(size_t len)
     if (len > hg.unreleased)
         len = hg.unreleased;
     hg.unreleased -= len;
-    while (hg.pcb && hg.connected && len) {
-        u16_t n = len > 0xFFFF ? 0xFFFF : (u16_t)len;
-        altcp_recved(hg.pcb, n);
-        len -= n;
-    }
+    recved(len);
 }
 
 static void fail(enum np_exit status, const char *why)
@@ -184,7 +202,6 @@ static int on_body(void *ctx, const uint8_t *data, size_t len)
 static err_t on_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err)
 {
     (void)arg;
-    (void)pcb;
     (void)err;
     if (!p) {
         hg.rxq_eof = true;
@@ -196,6 +213,11 @@ static err_t on_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err
         pbuf_cat(hg.rxq, p);
     else
         hg.rxq = p;
+    size_t n = RECV_AHEAD - hg.ahead < p->tot_len ? RECV_AHEAD - hg.ahead : p->tot_len;
+    if (n && hg.connected) {
+        hg.ahead += n;
+        altcp_recved(pcb, (u16_t)n);
+    }
     return ERR_OK;
 }
 
@@ -212,11 +234,7 @@ static void rx_drain(void)
     }
     if (p)
         pbuf_free(p);
-    while (framing && hg.pcb) {
-        u16_t n = framing > 0xFFFF ? 0xFFFF : (u16_t)framing;
-        altcp_recved(hg.pcb, n);
-        framing -= n;
-    }
+    recved(framing);
     if (hg.rxq_eof) {
         hg.rxq_eof = false;
         hg.remote_closed = true;
@@ -269,6 +287,7 @@ static void conn_close(void)
         pbuf_free(hg.rxq);      /* the connection's unparsed tail: no exchange wants it now */
     hg.rxq = NULL;
     hg.rxq_eof = false;
+    hg.ahead = 0;
 }
 
 /* Waits ms while the network and the disk keep working. */
