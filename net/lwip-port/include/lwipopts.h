@@ -58,6 +58,9 @@
 #define TCP_SND_QUEUELEN            (4 * TCP_SND_BUF / TCP_MSS)
 
 #define LWIP_CHKSUM_ALGORITHM       3
+/* Our sum, 8 bytes a step (net/lwip-port/inet_csum.c): every received segment is summed. */
+unsigned short inet_sum16(const void *data, int len);
+#define LWIP_CHKSUM                 inet_sum16
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 
 #if !NO_SYS || LWIP_SOCKET || LWIP_NETCONN
