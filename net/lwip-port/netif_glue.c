@@ -13,6 +13,7 @@
 #include "lwip/etharp.h"
 #include "lwip/pbuf.h"
 #include "lwip/sys.h"
+#include "lwip/tcp.h"
 #include "net/lwip-port/inet_csum.h"
 #include "netif/ethernet.h"
 
@@ -111,6 +112,8 @@ void netif_glue_poll(struct netif *nif, unsigned budget)
     d->tx_batch = true;     /* the ACKs of the burst leave together, at the flush */
     for (; n < budget && d->ops->rx(d, &f) == 1; n++)
         rx_one(nif, d, &f);
+    if (n)
+        tcp_ack_delayed_flush();    /* the burst's one ACK (TCP_ACK_DELAY_ALWAYS) */
     d->tx_batch = false;
     d->ops->flush(d);
     tx_reclaim(d);

@@ -55,6 +55,8 @@
 #define TCP_WND                     (512 * 1024)
 #define TCP_SND_BUF                 (16 * TCP_MSS)
 #define TCP_WND_UPDATE_THRESHOLD    (16 * TCP_MSS)
+/* One cumulative ACK per burst of received frames, sent by netif_glue_poll (patches/lwip/0003). */
+#define TCP_ACK_DELAY_ALWAYS        1
 #define TCP_SND_QUEUELEN            (4 * TCP_SND_BUF / TCP_MSS)
 
 #define LWIP_CHKSUM_ALGORITHM       3
