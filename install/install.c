@@ -38,6 +38,7 @@
 #include "net/http/http_resp.h"
 #include "net/http/url.h"
 #include "net/lwip-port/net.h"
+#include "net/lwip-port/netif_glue.h"
 
 #define PROGRESS_US     1000000ull
 #define SUMS_FILE_MAX   (128u << 10)    /* a SHA256SUMS of a few thousand files */
@@ -77,6 +78,7 @@ static struct {
     /* progress_url=: the notifier runs beside the download, from the progress path. */
     bool notify;
     uint64_t notify_every_us, last_notify_us;
+    struct netif_stats net0;    /* the network's counters when the download began */
     /* The result as summary() printed it, for done_url=. */
     enum np_exit status;
     uint64_t us;
@@ -399,6 +401,13 @@ static void report_stages(void)
     }
     log_debug("install: stage network, HTTP and the rest: %llu ms (%llu%%)\n", (unsigned long long)(rest * 1000 / hz),
               (unsigned long long)(rest * 100 / total));
+    const struct netif_stats *ns = netif_glue_stats(), *n0 = &job.net0;
+    unsigned long polls = ns->polls - n0->polls, idle = ns->idle_polls - n0->idle_polls;
+    log_debug("install: network: %lu frames in, %lu out; %lu polls: %lu took frames (%llu ms), %lu found none (%llu ms)\n",
+              ns->rx_frames - n0->rx_frames, ns->tx_frames - n0->tx_frames, polls, polls - idle,
+              (unsigned long long)((ns->busy_tsc - n0->busy_tsc) * 1000 / hz), idle,
+              (unsigned long long)((ns->idle_tsc - n0->idle_tsc) * 1000 / hz));
+    log_debug("install: network: transmit %llu ms\n", (unsigned long long)((ns->tx_tsc - n0->tx_tsc) * 1000 / hz));
     uint64_t hash_us = job.sum.tsc * 1000000 / hz;
     if (hash_us)
         log_debug("install: %s %s hashed %llu bytes at %llu MB/s\n", job.sum.key,
@@ -561,6 +570,7 @@ static enum np_exit install_job(const struct cmdline *cl, const struct boot_info
         job.last_notify_us = job.t0_us - job.notify_every_us;  /* the first goes out at once */
     }
     job.t0_tsc = __builtin_ia32_rdtsc();
+    job.net0 = *netif_glue_stats();
     e = download(&o);
     return e == NP_EXIT_OK ? finish(&o) : fail_with(e);
 }

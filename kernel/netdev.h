@@ -54,6 +54,11 @@ struct netdev {
     bool link_status;       /* the device reports link changes */
     bool rx_csum;           /* it may vouch for received checksums */
     unsigned rx_ring;       /* receive buffers in all */
+    /*
+     * Set by the stack while it takes in a burst of frames: tx may leave notifying the device
+     * to the flush that ends the burst (one notify for the burst's ACKs, not one each).
+     */
+    bool tx_batch;
 };
 
 int netdev_register(struct netdev *d);

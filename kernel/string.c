@@ -27,7 +27,9 @@ void *NP_STRFN(memcpy)(void *restrict dst, const void *restrict src, size_t n)
     void *d = dst;
     asan_load(src, n);
     asan_store(dst, n);
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+    size_t q = n / 8, r = n % 8;
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(r) : : "memory");
     return dst;
 }
 

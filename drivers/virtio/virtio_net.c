@@ -63,6 +63,7 @@ struct vnet {
     unsigned hdr_len;
     bool split_hdr;         /* legacy without ANY_LAYOUT: the header has its own descriptor */
     bool rx_dirty;          /* buffers were re-posted since the last kick */
+    bool tx_dirty;          /* frames were queued since the last kick (nd.tx_batch) */
     unsigned rx_skip;       /* trailing buffers of a merged frame we dropped */
     struct netdev nd;
 };
@@ -139,8 +140,16 @@ static int vnet_tx(struct netdev *nd, const struct netdev_frag *frags, unsigned 
     for (unsigned k = 0; k < n; k++)
         b[k + 1] = (struct vq_buf){ (uint64_t)(uintptr_t)frags[k].data, frags[k].len, false };
     int err = virtqueue_add(&v->txq, b, n + 1, cookie);
+    if (err == -NP_ENOSPC && v->tx_dirty) {
+        v->tx_dirty = false;
+        virtqueue_kick(&v->txq);    /* full of frames the device was not told of: tell it */
+    }
     if (err)
         return err == -NP_ENOSPC ? -NP_EBUSY : err;
+    if (nd->tx_batch) {
+        v->tx_dirty = true;
+        return 0;
+    }
     virtqueue_kick(&v->txq);
     return 0;
 }
@@ -157,6 +166,10 @@ static void vnet_flush(struct netdev *nd)
     if (v->rx_dirty) {
         v->rx_dirty = false;
         virtqueue_kick(&v->rxq);
+    }
+    if (v->tx_dirty) {
+        v->tx_dirty = false;
+        virtqueue_kick(&v->txq);
     }
 }
 

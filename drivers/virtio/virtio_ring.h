@@ -7,6 +7,8 @@
 
 #define VRING_DESC_F_NEXT       1   /* chained with the descriptor in `next` */
 #define VRING_DESC_F_WRITE      2   /* device writes this buffer (else reads it) */
+#define VRING_AVAIL_F_NO_INTERRUPT 1    /* driver: no used-buffer notifications, please (2.7.7) */
+#define VRING_USED_F_NO_NOTIFY  1   /* device: no available-buffer notifications needed (2.7.10) */
 
 struct vring_desc {
     uint64_t addr;      /* guest-physical */

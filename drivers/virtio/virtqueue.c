@@ -31,6 +31,7 @@ static int vq_alloc(struct virtqueue *vq, uint16_t size, unsigned align)
     vq->desc = (struct vring_desc *)mem;
     vq->avail = (struct vring_avail *)(mem + avail_off);
     vq->used = (volatile struct vring_used *)(mem + used_off);
+    vq->avail->flags = VRING_AVAIL_F_NO_INTERRUPT;     /* every driver here polls the used ring */
     vq->cookie = (void **)meta;
     vq->writable = (uint64_t *)(meta + (size_t)size * sizeof(void *));
     vq->chain = (uint16_t *)(meta + (size_t)size * (sizeof(void *) + 8));
@@ -102,7 +103,13 @@ void virtqueue_kick(struct virtqueue *vq)
     __atomic_store_n(&vq->avail->idx, vq->avail_idx, __ATOMIC_RELAXED);
     /* Full fence: the index store must be visible before the notify write reaches the device. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    vq->dev->ops->notify(vq->dev, vq->index);
+    /*
+     * A device busy with the queue (QEMU's, between a notify and the end of its run over the
+     * queue) says it will look again by itself: skip the notify, under TCG a trap into the
+     * device model that waits for QEMU's global lock (2.7.10: without EVENT_IDX).
+     */
+    if (!(vq->used->flags & VRING_USED_F_NO_NOTIFY))
+        vq->dev->ops->notify(vq->dev, vq->index);
 }
 
 static void vq_free_chain(struct virtqueue *vq, uint16_t head)

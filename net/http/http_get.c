@@ -58,7 +58,37 @@ static struct {
     char origin[URL_HOST_MAX];      /* the first URL's server: Authorization header= stays there */
     uint16_t origin_port;
     bool origin_tls, elsewhere, told_withheld;
+    /*
+     * Received and not yet parsed: on_recv only queues, so that lwIP's ACK leaves before the
+     * hash and the copy run (a sender with a small send buffer, as QEMU's user networking has,
+     * refills it only as ACKs come back). rx_drain parses after each poll; at most a poll's
+     * worth of frames waits here, and the window counts it until the sink takes it.
+     */
+    struct pbuf *rxq;
+    bool rxq_eof;           /* the FIN came after what rxq holds */
+    size_t ahead;           /* window opened for bytes not yet consumed (RECV_AHEAD at most) */
 } hg;
+
+/*
+ * on_recv opens the window for what it queues at once, up to this much ahead of what the
+ * parser and the sink consumed: the sender fills the next window while the last one is hashed
+ * (QEMU's user networking offers no window scaling: 64 KiB is all it may have in flight).
+ * Consumed bytes pay the advance back before TCP hears of them.
+ */
+#define RECV_AHEAD      (64u * 1024)
+
+/* Tells TCP that len bytes were consumed, less what was credited ahead for them. */
+static void recved(size_t len)
+{
+    size_t k = len < hg.ahead ? len : hg.ahead;
+    hg.ahead -= k;
+    len -= k;
+    while (hg.pcb && hg.connected && len) {
+        u16_t n = len > 0xFFFF ? 0xFFFF : (u16_t)len;
+        altcp_recved(hg.pcb, n);
+        len -= n;
+    }
+}
 
 void http_get_release(size_t len)
 {
@@ -68,11 +98,7 @@ void http_get_release(size_t len)
     if (len > hg.unreleased)
         len = hg.unreleased;
     hg.unreleased -= len;
-    while (hg.pcb && hg.connected && len) {
-        u16_t n = len > 0xFFFF ? 0xFFFF : (u16_t)len;
-        altcp_recved(hg.pcb, n);
-        len -= n;
-    }
+    recved(len);
 }
 
 static void fail(enum np_exit status, const char *why)
@@ -189,25 +215,49 @@ static err_t on_recv(void *arg, struct altcp_pcb *pcb, struct pbuf *p, err_t err
     (void)arg;
     (void)err;
     if (!p) {
-        hg.remote_closed = true;
-        http_resp_eof(&hg.resp);
+        hg.rxq_eof = true;
         return ERR_OK;
     }
     hg.last_rx_ms = clock_ms();
     hg.answered = true;
+    if (hg.rxq)
+        pbuf_cat(hg.rxq, p);
+    else
+        hg.rxq = p;
+    size_t n = RECV_AHEAD - hg.ahead < p->tot_len ? RECV_AHEAD - hg.ahead : p->tot_len;
+    if (n && hg.connected) {
+        hg.ahead += n;
+        altcp_recved(pcb, (u16_t)n);
+    }
+    return ERR_OK;
+}
+
+/* Parses what on_recv queued, then the FIN if one came after it. */
+static void rx_drain(void)
+{
+    struct pbuf *p = hg.rxq;
+    hg.rxq = NULL;
     size_t framing = 0;
     for (struct pbuf *q = p; q; q = q->next) {
         uint64_t taken0 = hg.taken;
         http_resp_feed(&hg.resp, q->payload, q->len);
         framing += q->len - (size_t)(hg.taken - taken0);    /* headers, chunk framing, discarded */
     }
-    pbuf_free(p);
-    while (framing) {
-        u16_t n = framing > 0xFFFF ? 0xFFFF : (u16_t)framing;
-        altcp_recved(pcb, n);
-        framing -= n;
+    if (p)
+        pbuf_free(p);
+    recved(framing);
+    if (hg.rxq_eof) {
+        hg.rxq_eof = false;
+        hg.remote_closed = true;
+        http_resp_eof(&hg.resp);
     }
-    return ERR_OK;
+}
+
+/* One turn: frames in (on_recv queues them, lwIP ACKs them), then the parser and the sink. */
+static void poll_and_parse(void)
+{
+    net_poll();
+    rx_drain();
 }
 
 static void on_err(void *arg, err_t err)
@@ -244,6 +294,11 @@ static void conn_close(void)
     hg.connected = false;
     hg.skip += hg.unreleased;
     hg.unreleased = 0;
+    if (hg.rxq)
+        pbuf_free(hg.rxq);      /* the connection's unparsed tail: no exchange wants it now */
+    hg.rxq = NULL;
+    hg.rxq_eof = false;
+    hg.ahead = 0;
 }
 
 /* Waits ms while the network and the disk keep working. */
@@ -474,7 +529,7 @@ static int conn_write(const char *p, size_t n)
         if (e != ERR_MEM)
             return -NP_EIO;
         altcp_output(hg.pcb);       /* send what is queued; its ACKs make room */
-        net_poll();
+        poll_and_parse();
         if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0 || clock_ms() - t0 > hg.opts->idle_ms)
             return -NP_EIO;
     }
@@ -564,7 +619,7 @@ static const char *break_reason(void)
 static void exchange(const struct http_get_opts *o)
 {
     while (hg.action == A_NONE) {
-        net_poll();
+        poll_and_parse();
         judge();
         if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0) {
             hg.action = A_STOP;
@@ -600,7 +655,7 @@ static bool redirect_reusable(const struct http_get_opts *o)
     uint64_t t0 = clock_ms();
     while (hg.resp.keep_alive && !hg.resp.complete && !hg.resp.failed && !hg.broken &&
            !hg.remote_closed && clock_ms() - t0 < o->idle_ms) {
-        net_poll();
+        poll_and_parse();
         if (hg.sink->pump(hg.sink->ctx, &hg.why) < 0) {    /* the disk works on meanwhile */
             hg.action = A_STOP;
             return false;

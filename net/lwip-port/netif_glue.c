@@ -13,6 +13,7 @@
 #include "lwip/etharp.h"
 #include "lwip/pbuf.h"
 #include "lwip/sys.h"
+#include "lwip/tcp.h"
 #include "net/lwip-port/inet_csum.h"
 #include "netif/ethernet.h"
 
@@ -106,11 +107,24 @@ void netif_glue_poll(struct netif *nif, unsigned budget)
 {
     struct netdev *d = nif->state;
     struct netdev_rx f;
-    for (unsigned n = 0; n < budget && d->ops->rx(d, &f) == 1; n++)
+    uint64_t t0 = __builtin_ia32_rdtsc();
+    unsigned n = 0;
+    d->tx_batch = true;     /* the ACKs of the burst leave together, at the flush */
+    for (; n < budget && d->ops->rx(d, &f) == 1; n++)
         rx_one(nif, d, &f);
+    if (n)
+        tcp_ack_delayed_flush();    /* the burst's one ACK (TCP_ACK_DELAY_ALWAYS) */
+    d->tx_batch = false;
     d->ops->flush(d);
     tx_reclaim(d);
     link_follow(nif, d);
+    stats.polls++;
+    if (n) {
+        stats.busy_tsc += __builtin_ia32_rdtsc() - t0;
+    } else {
+        stats.idle_polls++;
+        stats.idle_tsc += __builtin_ia32_rdtsc() - t0;
+    }
 }
 
 /* A chain with more fragments than the device takes is sent from one contiguous copy. */
@@ -139,7 +153,9 @@ static err_t glue_linkoutput(struct netif *nif, struct pbuf *p)
     for (struct pbuf *q = out; q && k < n; q = q->next)
         if (q->len)
             frags[k++] = (struct netdev_frag){ q->payload, q->len };
+    uint64_t t0 = __builtin_ia32_rdtsc();
     int err = d->ops->tx(d, frags, k, out);
+    stats.tx_tsc += __builtin_ia32_rdtsc() - t0;
     if (err == -NP_EBUSY) {
         tx_reclaim(d);      /* completions free slots; one more try, then drop (TCP resends) */
         err = d->ops->tx(d, frags, k, out);

@@ -8,6 +8,10 @@
 struct netif_stats {
     unsigned long rx_frames, rx_copied, rx_bad_csum, rx_dropped;
     unsigned long tx_frames, tx_busy, tx_linearized;
+    /* Polls, those that found no frame (count, TSC cycles) and the TSC cycles of the others. */
+    unsigned long polls, idle_polls;
+    uint64_t idle_tsc, busy_tsc;
+    uint64_t tx_tsc;        /* in the device's transmit (queueing and notifying) */
 };
 
 /* Adds the netif for d (not yet up) and makes it the default route's interface. */

@@ -394,6 +394,29 @@ static void test_kick(void)
     void *c;
     uint32_t len;
     CHECK_EQ_I64(virtqueue_get(&vq, &c, &len), 0);
+    /* We poll: the driver asks for no interrupts. */
+    CHECK_EQ_U64(devm.avail->flags, VRING_AVAIL_F_NO_INTERRUPT);
+    fake_dma_free_all();
+}
+
+/* A device that said NO_NOTIFY gets no notify, but sees the new index; one that clears it does. */
+static void test_kick_suppressed(void)
+{
+    memset(pool, 0, sizeof(struct req) * POOL);
+    CHECK_EQ_I64(create(&modern_ops, 16, 2, 16), 0);
+    dev_attach();
+    devm.used->flags = VRING_USED_F_NO_NOTIFY;
+    req_init(&pool[0], 1, 1, lens4);
+    CHECK_EQ_I64(req_add(&pool[0]), 0);
+    virtqueue_kick(&vq);
+    CHECK_EQ_U64(devm.avail->idx, 1);
+    CHECK_EQ_U64(qf.notifies, 0);
+    devm.used->flags = 0;
+    req_init(&pool[1], 1, 1, lens4);
+    CHECK_EQ_I64(req_add(&pool[1]), 0);
+    virtqueue_kick(&vq);
+    CHECK_EQ_U64(devm.avail->idx, 2);
+    CHECK_EQ_U64(qf.notifies, 1);
     fake_dma_free_all();
 }
 
@@ -632,6 +655,7 @@ int main(void)
     TEST_RUN(test_create_sizes);
     TEST_RUN(test_full);
     TEST_RUN(test_kick);
+    TEST_RUN(test_kick_suppressed);
     TEST_RUN(test_used_idx_too_far);
     TEST_RUN(test_id_out_of_range);
     TEST_RUN(test_id_not_in_flight);

@@ -267,6 +267,37 @@ static void test_against_reference(void)
     CHECK(accepted > 20000);    /* both answers were exercised */
 }
 
+/* lwIP's algorithm 1, byte by byte: the reference inet_sum16 must equal. */
+static uint16_t sum16_ref(const uint8_t *p, int len)
+{
+    uint32_t acc = 0;
+    for (; len > 1; p += 2, len -= 2)
+        acc += (uint32_t)(p[0] << 8 | p[1]);
+    if (len > 0)
+        acc += (uint32_t)p[0] << 8;
+    while (acc >> 16)
+        acc = (acc & 0xFFFF) + (acc >> 16);
+    return (uint16_t)((acc & 0xFF) << 8 | acc >> 8);     /* lwip_htons on a little-endian host */
+}
+
+/* Every length 0-80 at every start 0-7, long all-0xFF runs (carries), 65535 bytes: as lwIP's. */
+static void test_sum16(void)
+{
+    static uint8_t buf[65536 + 8];
+    srand(7);
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (uint8_t)rand();
+    for (int off = 0; off < 8; off++)
+        for (int len = 0; len <= 80; len++)
+            CHECK_EQ_U64(inet_sum16(buf + off, len), sum16_ref(buf + off, len));
+    CHECK_EQ_U64(inet_sum16(buf + 3, 65535), sum16_ref(buf + 3, 65535));
+    memset(buf, 0xFF, sizeof(buf));
+    for (int len = 1499; len <= 1501; len++)
+        CHECK_EQ_U64(inet_sum16(buf + 1, len), sum16_ref(buf + 1, len));
+    CHECK_EQ_U64(inet_sum16(buf, 65535), sum16_ref(buf, 65535));
+    CHECK_EQ_U64(inet_sum16(buf, -1), 0);
+}
+
 int main(void)
 {
     TEST_RUN(test_valid);
@@ -279,5 +310,6 @@ int main(void)
     TEST_RUN(test_fragments);
     TEST_RUN(test_other_protocols);
     TEST_RUN(test_against_reference);
+    TEST_RUN(test_sum16);
     return test_finish();
 }

@@ -992,6 +992,70 @@ static void test_e2e_low_water(void)
     e2e_check_ring();
 }
 
+/* The receiver of test_e2e_burst_ack: takes every segment at once. */
+static unsigned burst_bytes;
+
+static err_t burst_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
+{
+    (void)arg;
+    (void)err;
+    if (p) {
+        burst_bytes += p->tot_len;
+        tcp_recved(pcb, p->tot_len);
+        pbuf_free(p);
+    }
+    return ERR_OK;
+}
+
+static err_t burst_accept(void *arg, struct tcp_pcb *pcb, err_t err)
+{
+    (void)arg;
+    (void)err;
+    tcp_recv(pcb, burst_recv);
+    return ERR_OK;
+}
+
+/*
+ * A burst of in-order segments taken in one poll gets one cumulative ACK (TCP_ACK_DELAY_ALWAYS,
+ * sent at the burst's end), and the device one notify for it (tx_batch); lwIP alone ACKs every
+ * second segment, each with a notify.
+ */
+static void test_e2e_burst_ack(void)
+{
+    e2e = &e2es[0];
+    struct tcp_pcb *l = e2e_up(256) ? tcp_listen_on(80) : NULL;
+    if (!l)
+        return;
+    tcp_accept(l, burst_accept);
+    e2e_arp();
+    struct fr_view v;
+    unsigned len;
+    const uint8_t *out;
+    if (!dev_send(fr_tcp(frame, &peer, &self, 42000, 80, 7000, 0, FR_TCP_SYN, NULL, 0), 0))
+        return;
+    e2e_poll();
+    out = dev_recv(&v, &len);
+    if (!CHECK(out != NULL) || !CHECK_EQ_U64(v.tcp_flags, FR_TCP_SYN | FR_TCP_ACK))
+        return;
+    uint32_t isn = v.seq;
+    dev_send(fr_tcp(frame, &peer, &self, 42000, 80, 7001, isn + 1, FR_TCP_ACK, NULL, 0), 0);
+    e2e_poll();
+    CHECK(dev_recv(&v, &len) == NULL);     /* the handshake's last ACK needs no answer */
+    static uint8_t data[1000];
+    for (unsigned k = 0; k < 6; k++)
+        dev_send(fr_tcp(frame, &peer, &self, 42000, 80, 7001 + k * 1000u, isn + 1, FR_TCP_ACK, data, 1000), 0);
+    unsigned notifies = fv.q[FV_TXQ].notifies;
+    e2e_poll();
+    CHECK_EQ_U64(burst_bytes, 6000);
+    out = dev_recv(&v, &len);
+    if (CHECK(out != NULL) && CHECK_EQ_U64(v.proto, FR_PROTO_TCP)) {
+        CHECK_EQ_U64(v.tcp_flags & FR_TCP_ACK, FR_TCP_ACK);
+        CHECK_EQ_U64(v.ack, 7001 + 6000);
+    }
+    CHECK(dev_recv(&v, &len) == NULL);     /* one ACK for the six segments */
+    CHECK_EQ_U64(fv.q[FV_TXQ].notifies, notifies + 1);
+}
+
 int main(void)
 {
     lwip_init();
@@ -1015,5 +1079,6 @@ int main(void)
         TEST_RUN_ISOLATED(test_e2e);
     }
     TEST_RUN_ISOLATED(test_e2e_low_water);
+    TEST_RUN_ISOLATED(test_e2e_burst_ack);
     return test_finish();
 }

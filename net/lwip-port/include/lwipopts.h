@@ -54,9 +54,15 @@
 #define TCP_RCV_SCALE               4
 #define TCP_WND                     (512 * 1024)
 #define TCP_SND_BUF                 (16 * TCP_MSS)
+#define TCP_WND_UPDATE_THRESHOLD    (16 * TCP_MSS)
+/* One cumulative ACK per burst of received frames, sent by netif_glue_poll (patches/lwip/0004). */
+#define TCP_ACK_DELAY_ALWAYS        1
 #define TCP_SND_QUEUELEN            (4 * TCP_SND_BUF / TCP_MSS)
 
 #define LWIP_CHKSUM_ALGORITHM       3
+/* Our sum, 8 bytes a step (net/lwip-port/inet_csum.c): every received segment is summed. */
+unsigned short inet_sum16(const void *data, int len);
+#define LWIP_CHKSUM                 inet_sum16
 #define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 
 #if !NO_SYS || LWIP_SOCKET || LWIP_NETCONN
