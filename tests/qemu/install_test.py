@@ -37,6 +37,10 @@ SUMMARY = (r"result=(ok|error) code=(\w+) bytes=(\d+) (sha256|sha512)=([0-9a-f]{
            r"seconds=([\d.]+) MBps=([\d.]+) disk=(\S+) format=(\w+|-) written=(\d+) zeroed=(\d+)")
 COMPRESS = {"gzip": ["gzip", "-6nc"], "zstd": ["zstd", "-q", "-c"], "xz": ["xz", "-3c", "-T1"],
             "bzip2": ["bzip2", "-9c"]}
+# Variants of a format: the same tool with other options (fmt="zstd-long31"; the summary says zstd).
+VARIANTS = {"zstd-long31": ["zstd", "-q", "-c", "--long=31"], "zstd-sized": ["zstd", "-q", "-c"],
+            "xz-x86": ["xz", "-c", "-T1", "--x86", "--lzma2=preset=6"],
+            "xz-delta": ["xz", "-c", "-T1", "--delta=dist=4", "--lzma2"]}
 BREAK = r"http: .* at byte \d+"
 PAD = r"install: the image ends inside a block: (\d+) zero bytes pad it"
 BLK4K = "logical_block_size=4096,physical_block_size=4096"
@@ -53,7 +57,7 @@ AHCI_E1000 = dict(machine="q35", memory="128M", net="e1000", blk="ide-hd,bus=ide
 def case(server, size, status="ok", layout="image", sha="right", cmdline="", expect=(), forbid=(BREAK,),
          vm=Q35, disk_mib=64, block=512, sparse=False, path="/img.raw", requests=None, max_seconds=None,
          timeout=120, userinfo=None, url=None, job=None, secrets=(), key="sha256", raw=None, sums=None,
-         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None):
+         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, early=False):
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
     the run: image, head-zero (hash mismatch), untouched, partial (a failed download), unbootable
     (a failed decode: first MiB zero, anything up to what the summary says was written, then the
@@ -65,12 +69,13 @@ def case(server, size, status="ok", layout="image", sha="right", cmdline="", exp
     sums: (file name, function(img) -> its text) served by nginx and given as checksum= instead.
     holes: an image mostly of zeros. zeroed: 'units' (every zero 64 KiB unit), 0, or None.
     fmt: serve the image compressed (gzip, zstd, xz, bzip2; -multi: as two members, frames or
-    streams). mangle: corrupt, truncate or bigdict the compressed file."""
+    streams). mangle: corrupt, truncate or bigdict the compressed file. early: the install must
+    stop having taken less than half of what is served (the summary's bytes=)."""
     return dict(server=server, size=size, status=status, layout=layout, sha=sha, cmdline=cmdline,
                 expect=expect, forbid=forbid, vm=vm, disk_size=disk_mib * MIB, block=block, sparse=sparse,
                 path=path, requests=requests, max_seconds=max_seconds, timeout=timeout, userinfo=userinfo,
                 url=url, job=job, secrets=secrets, key=key, raw=raw, sums=sums, holes=holes, blk_opts=blk_opts,
-                zeroed=zeroed, fmt=fmt, mangle=mangle)
+                zeroed=zeroed, fmt=fmt, mangle=mangle, early=early)
 
 
 def fault(mode, count=1, at=None, **options):
@@ -359,6 +364,23 @@ CASES["xz-dict-too-big"] = case(
     fault("normal"), ZIMG, fmt="xz", mangle="bigdict", status="format", layout="untouched", sha=None,
     expect=(r"error: xz: the stream needs 257 MiB of memory to decode \(its dictionary\), and there are "
             r"\d+ MiB; nothing of it was written",), requests=log_shape([200]))
+# A zstd frame whose window (2 GiB) does not fit in 128 MiB: refused at its header, before writing.
+CASES["zstd-window-too-big"] = case(
+    fault("normal"), ZIMG, fmt="zstd-long31", status="format", layout="untouched", sha=None,
+    expect=(r"error: zstd: the frame needs 20\d\d MiB of memory to decode \(its window is 2048 MiB\), and there "
+            r"are \d+ MiB; nothing of it was written",), requests=log_shape([200]))
+
+
+# Larger than the disk: a zstd frame that declares its size is refused at its header, nothing
+# written; a stream that declares nothing (gzip) stops when its output passes the disk's end.
+CASES["zstd-sized-too-big"] = case(
+    fault("normal"), ZIMG, fmt="zstd-sized", status="toobig", layout="untouched", sha=None, disk_mib=4,
+    expect=(rf"error: the image is at least {ZIMG} bytes \(as its zstd frame header declares\) but disk vda "
+            r"holds 4194304; nothing written",), requests=log_shape([200]))
+CASES["gzip-too-big"] = case(
+    fault("normal"), 32 * MIB, fmt="gzip", status="toobig", layout="unbootable", sha=None, disk_mib=4,
+    expect=(r"error: the image is larger than disk vda \(4194304 bytes\); stopped there",),
+    forbid=(BREAK, r"writing the first MiB"), requests=log_shape([200]), early=True)
 CASES["gzip-cut-resume"] = case(fault("cut", count=2, at=1 / 3), ZIMG, fmt="gzip", forbid=(),
                                 expect=(r"http: [^\n]* at byte \d+ of \d+\n",), requests=resumed_thrice)
 CASES["xz-readback"] = case(fault("normal"), ZIMG, fmt="xz", cmdline="verify=readback",
@@ -453,7 +475,11 @@ def boot_sector(args, workdir):
 
 
 def compressed(fmt, raw):
-    """raw as the real tool compresses it; NAME-multi: its two halves compressed apart, joined."""
+    """raw as the real tool compresses it; NAME-multi: its two halves compressed apart, joined;
+    a VARIANTS name: with those options (zstd-sized: the frame declares its content size)."""
+    if fmt in VARIANTS:
+        sized = [f"--stream-size={len(raw)}"] if fmt == "zstd-sized" else []
+        return subprocess.run(VARIANTS[fmt] + sized, input=raw, stdout=subprocess.PIPE, check=True).stdout
     name, _, multi = fmt.partition("-")
     if not multi:
         return subprocess.run(COMPRESS[name], input=raw, stdout=subprocess.PIPE, check=True).stdout
@@ -665,6 +691,8 @@ def check_log(c, res, img, served, url, problems):
     want_sha = served.sha512 if want_alg == "sha512" else served.sha
     if c["status"] == "ok" and (int(nbytes) != served.size or (alg, sha) != (want_alg, want_sha)):
         problems.append(f"summary says bytes={nbytes} {alg}={sha}, want {served.size} and {want_alg}={want_sha}")
+    if c["early"] and int(nbytes) >= served.size // 2:
+        problems.append(f"summary says bytes={nbytes} of {served.size} served: the install did not stop at once")
     if c["status"] == "ok" and written != img.size:
         problems.append(f"summary says written={written}, want {img.size}")
     want_fmt = (c["fmt"] or "raw").partition("-")[0]
@@ -694,7 +722,7 @@ class Served:
 def run_case(args, c):
     os.makedirs(args.workdir, exist_ok=True)
     if c["fmt"]:
-        tool = COMPRESS[c["fmt"].partition("-")[0]][0]
+        tool = VARIANTS.get(c["fmt"], COMPRESS[c["fmt"].partition("-")[0]])[0]
         if not shutil.which(tool):
             return None, [f"SKIP: {tool} is not installed"], ""
         img = MixedImage(c["size"], boot_sector(args, args.workdir))
