@@ -381,6 +381,9 @@ CASES["gzip-too-big"] = case(
     fault("normal"), 32 * MIB, fmt="gzip", status="toobig", layout="unbootable", sha=None, disk_mib=4,
     expect=(r"error: the image is larger than disk vda \(4194304 bytes\); stopped there",),
     forbid=(BREAK, r"writing the first MiB"), requests=log_shape([200]), early=True)
+# xz through a BCJ filter (x86) and through delta, each before LZMA2: byte for byte.
+for v in ("xz-x86", "xz-delta"):
+    CASES[v] = case("nginx", ZIMG, fmt=v, expect=(r"install: format xz \(by its magic bytes\)",))
 CASES["gzip-cut-resume"] = case(fault("cut", count=2, at=1 / 3), ZIMG, fmt="gzip", forbid=(),
                                 expect=(r"http: [^\n]* at byte \d+ of \d+\n",), requests=resumed_thrice)
 CASES["xz-readback"] = case(fault("normal"), ZIMG, fmt="xz", cmdline="verify=readback",

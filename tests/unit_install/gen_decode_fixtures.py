@@ -3,7 +3,7 @@
 test_decode.c repeats, so the header holds only the compressed forms) compressed by the real
 gzip, zstd, xz and bzip2 tools, whole and as two members/frames/streams; an xz stream whose
 block header declares a 256 MiB dictionary (patched in, with the header's CRC32 made again);
-a zstd frame with a 64 MiB window; two zstd frames that declare their content sizes.
+xz streams through each BCJ filter and delta; a zstd frame with a 64 MiB window; two zstd frames that declare their content sizes.
 
     gen_decode_fixtures.py OUT.h
 """
@@ -85,6 +85,9 @@ def main():
         if fmt == "xz":
             multi += bytes(4)           # stream padding between and after streams is allowed
         fixtures.append((fmt + "_multi", fmt, multi))
+    # Every filter liblzma is built with, before LZMA2: each BCJ filter, and delta.
+    for bcj in ("x86", "powerpc", "ia64", "arm", "armthumb", "arm64", "sparc", "delta=dist=4"):
+        fixtures.append((f"xz_{bcj.partition('=')[0]}", "xz", tool(["xz", "-c", f"--{bcj}", "--lzma2=preset=6"], p)))
     big = xz_big_dict(tool(["xz", "-c", "--check=crc32"], p))
     # zstd from a pipe declares no content size; a 64 MiB window; and two frames that declare theirs.
     zbig = tool(["zstd", "-q", "-c", "--zstd=wlog=26"], p)
