@@ -598,17 +598,8 @@ class Nginx:
     def __init__(self, workdir, root):
         self.port = free_port()
         prefix = os.path.join(workdir, "nginx")
-        os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
-        conf = os.path.join(prefix, "nginx.conf")
-        temps = "".join(f"  {k}_temp_path {prefix}/tmp/{k};\n" for k in
-                        ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-        with open(conf, "w") as f:
-            f.write(f"daemon off;\nmaster_process off;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
-                    f"error_log {prefix}/error.log info;\nevents {{ worker_connections 64; }}\n"
-                    f"http {{\n  access_log {prefix}/access.log;\n{temps}"
-                    f"  default_type application/octet-stream;\n"
-                    f"  server {{\n    listen 127.0.0.1:{self.port};\n    root {root};\n"
-                    f"    location = /old {{ return 302 /img.raw; }}\n  }}\n}}\n")
+        conf = qemu.nginx_conf(prefix, f"  server {{\n    listen 127.0.0.1:{self.port};\n    root {qemu.nginx_str(root)};\n"
+                                       f"    location = /old {{ return 302 /img.raw; }}\n  }}\n")
         self.access_log = os.path.join(prefix, "access.log")
         self.proc = qemu.start_nginx(NGINX, prefix, conf, self.port)
 

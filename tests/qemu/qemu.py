@@ -236,6 +236,28 @@ def run(argv, timeout):
     return Result(proc.returncode, serial, time.monotonic() - start, timed_out, argv)
 
 
+def nginx_str(s):
+    """s as one nginx configuration word: quoted, so a path with blanks or ';' stays one."""
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def nginx_conf(prefix, servers, access_log=None):
+    """Writes prefix/nginx.conf: one foreground process, its pid, logs and temporary files under
+    prefix (every path quoted), octet-stream by default, then the http block's servers text
+    (whose paths the caller quotes with nginx_str). Returns the file's path."""
+    q = lambda *parts: nginx_str(os.path.join(prefix, *parts))  # noqa: E731
+    os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
+    temps = "".join(f"  {k}_temp_path {q('tmp', k)};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    log = nginx_str(access_log) if access_log else q("access.log")
+    conf = os.path.join(prefix, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"daemon off;\nmaster_process off;\nworker_processes 1;\npid {q('nginx.pid')};\n"
+                f"error_log {q('error.log')} info;\nevents {{ worker_connections 64; }}\n"
+                f"http {{\n  access_log {log};\n{temps}  default_type application/octet-stream;\n"
+                + servers + "}\n")
+    return conf
+
+
 def start_nginx(nginx, prefix, conf, port):
     """Starts nginx on conf (its files under prefix) and returns the process once 127.0.0.1:port
     answers; raises RuntimeError, nginx stopped, when it does not within 5 s."""
