@@ -223,6 +223,7 @@ def run_case(args, c):
     disk = os.path.join(args.workdir, "disk.img")
     make_disk(disk, 80 * MIB, 0)
     srv = TlsNginx(args.workdir, root, pki)
+    short = qemu.ShortDir()
     fsrv = dnssrv = None
     port = srv.ports.get(c["server"])
     try:
@@ -243,7 +244,8 @@ def run_case(args, c):
                 module = os.path.join(args.workdir, "bad", "ca.pem")
                 with open(module, "w") as f:
                     f.write("this is not a certificate\n")
-            ca_args = ["-initrd", module]     # QEMU passes the path: its base name is ca.pem
+            # QEMU passes the path: its base name is ca.pem
+            ca_args = ["-initrd", qemu.module_path(module, short)]
         url = c["url"].format(port=port)
         job = f"url={url} sha256={img.sha}"
         if c["config"]:     # the job comes in a config= file, itself fetched over https
@@ -259,6 +261,7 @@ def run_case(args, c):
         res = qemu.run(argv, c["timeout"])
     finally:
         srv.close()
+        short.close()
         if fsrv:
             fsrv.close()
         if dnssrv:

@@ -63,7 +63,7 @@ class ShortDir:
     def __init__(self):
         import tempfile
         base = tempfile.gettempdir()
-        if len(base) > 40:
+        if len(base) > 40 or " " in base:
             base = "/tmp"
         self.dir = tempfile.mkdtemp(prefix="np-", dir=base)
 
@@ -77,6 +77,9 @@ class ShortDir:
         return self
 
     def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -234,6 +237,17 @@ def run(argv, timeout):
         timed_out = True
     serial = out.decode("utf-8", "replace").replace("\r\n", "\n")
     return Result(proc.returncode, serial, time.monotonic() - start, timed_out, argv)
+
+
+def module_path(path, short):
+    """path as QEMU's -initrd can take it for Multiboot: each module is "FILE ARGS" cut at the
+    first blank, and ',' separates modules, so a path holding either is linked into short (a
+    ShortDir) under its base name (which the kernel sees) and that link is given instead."""
+    if not any(ch in path for ch in " \t,"):
+        return path
+    link = short.path(os.path.basename(path))
+    os.symlink(path, link)
+    return link
 
 
 def nginx_str(s):
