@@ -57,7 +57,7 @@ AHCI_E1000 = dict(machine="q35", memory="128M", net="e1000", blk="ide-hd,bus=ide
 def case(server, size, status="ok", layout="image", sha="right", cmdline="", expect=(), forbid=(BREAK,),
          vm=Q35, disk_mib=64, block=512, sparse=False, path="/img.raw", requests=None, max_seconds=None,
          timeout=120, userinfo=None, url=None, job=None, secrets=(), key="sha256", raw=None, sums=None,
-         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, early=False):
+         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, early=False, blanks=False):
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
     the run: image, head-zero (hash mismatch), untouched, partial (a failed download), unbootable
     (a failed decode: first MiB zero, anything up to what the summary says was written, then the
@@ -70,12 +70,13 @@ def case(server, size, status="ok", layout="image", sha="right", cmdline="", exp
     holes: an image mostly of zeros. zeroed: 'units' (every zero 64 KiB unit), 0, or None.
     fmt: serve the image compressed (gzip, zstd, xz, bzip2; -multi: as two members, frames or
     streams). mangle: corrupt, truncate or bigdict the compressed file. early: the install must
-    stop having taken less than half of what is served (the summary's bytes=)."""
+    stop having taken less than half of what is served (the summary's bytes=). blanks: everything
+    (workdir, nginx's files, the disk, the kernel QEMU boots) under folders whose names hold blanks."""
     return dict(server=server, size=size, status=status, layout=layout, sha=sha, cmdline=cmdline,
                 expect=expect, forbid=forbid, vm=vm, disk_size=disk_mib * MIB, block=block, sparse=sparse,
                 path=path, requests=requests, max_seconds=max_seconds, timeout=timeout, userinfo=userinfo,
                 url=url, job=job, secrets=secrets, key=key, raw=raw, sums=sums, holes=holes, blk_opts=blk_opts,
-                zeroed=zeroed, fmt=fmt, mangle=mangle, early=early)
+                zeroed=zeroed, fmt=fmt, mangle=mangle, early=early, blanks=blanks)
 
 
 def fault(mode, count=1, at=None, **options):
@@ -381,6 +382,10 @@ CASES["gzip-too-big"] = case(
     fault("normal"), 32 * MIB, fmt="gzip", status="toobig", layout="unbootable", sha=None, disk_mib=4,
     expect=(r"error: the image is larger than disk vda \(4194304 bytes\); stopped there",),
     forbid=(BREAK, r"writing the first MiB"), requests=log_shape([200]), early=True)
+# A clone in a folder whose name has blanks: nginx's configuration, the disk and the kernel's
+# path on its command line (QEMU puts it there as it is) all hold them.
+CASES["path-with-blanks"] = case("nginx", ZIMG, fmt="gzip", blanks=True,
+                                 expect=(r'cmdline: "[^"]*/a b/kernel dir/netplant\.elf qemu_exit=on',))
 # xz through a BCJ filter (x86) and through delta, each before LZMA2: byte for byte.
 for v in ("xz-x86", "xz-delta"):
     CASES[v] = case("nginx", ZIMG, fmt=v, expect=(r"install: format xz \(by its magic bytes\)",))
@@ -627,6 +632,19 @@ def checksum_keys(c, sums):
     return keys
 
 
+def kernel_path(args, c):
+    """The kernel QEMU boots; with blanks, a link to it in a folder whose name has a blank (QEMU's
+    Multiboot loader puts that path, blanks and all, in front of the command line)."""
+    path = os.path.join(args.kernel_dir, "netplant.elf")
+    if not c["blanks"]:
+        return path
+    link = os.path.join(args.workdir, "kernel dir", "netplant.elf")
+    os.makedirs(os.path.dirname(link), exist_ok=True)
+    if not os.path.lexists(link):
+        os.symlink(os.path.abspath(path), link)
+    return link
+
+
 def qemu_argv(args, c, disk_path, job):
     vm = c["vm"]
     # wipe=none: these cases judge every byte past the image by the canary (wipe= has its own
@@ -636,7 +654,7 @@ def qemu_argv(args, c, disk_path, job):
     return qemu.base_args(vm["machine"], vm["memory"]) + [
         "-netdev", "user,id=n0", "-device", f"{vm['net']},netdev=n0",
         "-drive", f"if=none,id=d0,format=raw,file={disk_path}", "-device", f"{blk},drive=d0",
-        "-kernel", os.path.join(args.kernel_dir, "netplant.elf"), "-append", cmdline]
+        "-kernel", kernel_path(args, c), "-append", cmdline]
 
 
 def masked(url):
@@ -812,6 +830,8 @@ def then_boots(args):
 def main():
     args = qemu.case_args(CASES, __doc__)
     c = CASES[args.case]
+    if isinstance(c, dict) and c["blanks"]:
+        args.workdir = os.path.join(args.workdir, "a b")
     res, problems, extra = c(args) if callable(c) else run_case(args, c)
     if res is None:
         print(problems[0])
