@@ -130,17 +130,22 @@ static int zstd_step(struct decoder *d, const uint8_t *in, size_t in_len, size_t
     (void)finish;   /* a frame's end is in its own bytes */
     if (zs->frame_end && !in_len)
         return 1;   /* between frames: nothing held back */
+    size_t taken = 0;
+    *made = 0;
     if (zs->in_header) {
-        *made = 0;
-        if (zstd_header(zs, in, in_len, used))
+        int err = zstd_header(zs, in, in_len, &taken);
+        *used = taken;
+        if (err)
             return -1;
         zs->frame_end = false;
-        return 0;   /* what follows the header goes in the next turn */
+        if (zs->in_header || taken == in_len)
+            return 0;   /* the header is not whole yet, or nothing follows it in this input */
+        in += taken, in_len -= taken;   /* the frame's first bytes go on in this turn */
     }
     ZSTD_inBuffer i = { in, in_len, 0 };
     ZSTD_outBuffer o = { out, out_len, 0 };
     size_t r = ZSTD_decompressStream(zs->z, &o, &i);
-    *used = i.pos;
+    *used = taken + i.pos;
     *made = o.pos;
     if (ZSTD_isError(r)) {
         if (ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation) {
