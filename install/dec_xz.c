@@ -61,7 +61,7 @@ static int xz_why(struct decoder *d, lzma_ret r)
         break;
     case LZMA_FORMAT_ERROR: np_snprintf(d->why, sizeof(d->why), "not an xz stream"); break;
     case LZMA_OPTIONS_ERROR:
-        np_snprintf(d->why, sizeof(d->why), "unsupported options (only LZMA2 without BCJ or delta filters)");
+        np_snprintf(d->why, sizeof(d->why), "unsupported options (netplant decodes LZMA2 with BCJ and delta filters)");
         break;
     case LZMA_DATA_ERROR: np_snprintf(d->why, sizeof(d->why), "corrupt data"); break;
     case LZMA_BUF_ERROR: np_snprintf(d->why, sizeof(d->why), "the stream ends early (truncated)"); break;

@@ -414,11 +414,23 @@ static int disk_end(struct stage *s)
     return 0;
 }
 
+/* A declared length (a zstd frame's content size) past the disk's end: refused before it comes. */
+static int disk_declare(struct stage *s, uint64_t len, const char *why)
+{
+    struct disk_stage *d = of(s);
+    if (len <= d->disk->size)
+        return 0;
+    return stage_fail(s, NP_EXIT_TOOBIG, "the image is at least %llu bytes (%s) but disk %s holds %llu; %s",
+                      (unsigned long long)len, why, d->disk->name, (unsigned long long)d->disk->size,
+                      d->zeroed ? "stopped there" : "nothing written");
+}
+
 static const struct stage_ops disk_ops = {
     .name = "disk",
     .begin = disk_begin,
     .write = disk_write,
     .end = disk_end,
+    .declare = disk_declare,
 };
 
 int disk_stage_init(struct disk_stage *d, struct blkdev *disk, struct stage_error *err,

@@ -37,6 +37,12 @@ struct stage_ops {
     int (*write)(struct stage *s, const uint8_t *p, size_t len);
     /* The input ended where its producer says it is complete. */
     int (*end)(struct stage *s);
+    /*
+     * Optional: the input is declared to reach at least byte len (a zstd frame header's
+     * content size, say), before those bytes come: a stage that cannot take that many refuses
+     * now. why names who declared it, for the refusal line. NULL: passed on to the next stage.
+     */
+    int (*declare)(struct stage *s, uint64_t len, const char *why);
 };
 
 struct stage {
@@ -58,6 +64,15 @@ static inline int stage_write(struct stage *s, const uint8_t *p, size_t len)
 static inline int stage_end(struct stage *s)
 {
     return s->ops->end(s);
+}
+
+/* The first stage from s on that takes declarations gets this one; 0 when none does. */
+static inline int stage_declare(struct stage *s, uint64_t len, const char *why)
+{
+    for (; s; s = s->next)
+        if (s->ops->declare)
+            return s->ops->declare(s, len, why);
+    return 0;
 }
 
 /* Records why the pipeline stops (only the first failure is kept); returns -1. */

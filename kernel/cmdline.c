@@ -2,7 +2,10 @@
  * Command-line parsing. Words are split on blanks; double quotes group blanks into a word and
  * are removed (as Linux does), a backslash inside quotes escapes `"` and `\`. The first word is
  * taken as the kernel's own name when it holds no '=' but a '/' or a '.': GRUB, iPXE and QEMU's
- * Multiboot loader put the kernel's path, file name or URL there; no key has either.
+ * Multiboot loader put the kernel's path, file name or URL there; no key has either. QEMU puts
+ * the path there as it is, blanks and all ("/srv/np build/netplant.elf url=..."): a first word
+ * with a '/' takes the words after it up to the last one with a '/' before the first word with
+ * an '=' (no key has a '/', so those words could not have been keys anyway).
  */
 #include "kernel/cmdline.h"
 
@@ -83,6 +86,32 @@ static int word_add(struct cmdline *cl, size_t w, size_t pos, bool first)
     return 0;
 }
 
+/*
+ * Where a kernel path that holds blanks ends in s (see the top), or 0 when the first word is
+ * not such a path. No quotes: a quoted command line says where its words end itself.
+ */
+static size_t image_path_end(const char *s)
+{
+    size_t i = 0, end = 0;
+    while (is_blank(s[i]))
+        i++;
+    for (bool first = true; s[i]; first = false) {
+        bool slash = false;
+        for (; s[i] && !is_blank(s[i]); i++) {
+            if (s[i] == '=' || s[i] == '"')
+                return end;
+            slash |= s[i] == '/';
+        }
+        if (first && !slash)
+            return 0;
+        if (slash)
+            end = i;
+        while (is_blank(s[i]))
+            i++;
+    }
+    return end;
+}
+
 int cmdline_parse(struct cmdline *cl, const char *s)
 {
     size_t pos = 0, out = 0;
@@ -92,6 +121,19 @@ int cmdline_parse(struct cmdline *cl, const char *s)
     cl->image = NULL;
     cl->error = NULL;
     cl->error_pos = 0;
+    size_t path = image_path_end(s);
+    while (path && is_blank(s[pos]))
+        pos++;
+    if (path) {     /* the kernel's path as the loader gave it, blanks and all */
+        if (path - pos + 1 > sizeof(cl->buf))
+            return fail(cl, -NP_ENOSPC, "command line too long", pos);
+        NP_STRFN(memcpy)(cl->buf, s + pos, path - pos);
+        cl->buf[path - pos] = '\0';
+        cl->image = cl->buf;
+        out = path - pos + 1;
+        pos = path;
+        first = false;
+    }
     while (s[pos]) {
         if (is_blank(s[pos])) {
             pos++;

@@ -67,7 +67,7 @@ static int disk_end(struct stage *s)
     return 0;
 }
 
-static const struct stage_ops disk_ops = { "fake disk", disk_begin, disk_write, disk_end };
+static const struct stage_ops disk_ops = { "fake disk", disk_begin, disk_write, disk_end, NULL };
 
 static uint64_t released;
 static void release(size_t len)

@@ -90,24 +90,17 @@ class TlsNginx:
 
     def __init__(self, workdir, root, pki):
         prefix = os.path.join(workdir, "nginx")
-        os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
         self.ports = {k: free_port() for k in (*SERVERS, "plain")}
         servers = []
         for k, (sans, start, end) in SERVERS.items():
             cert, key = pki.leaf(k, sans, start, end)
-            servers.append(f"  server {{ listen 127.0.0.1:{self.ports[k]} ssl; ssl_certificate {cert}; "
-                           f"ssl_certificate_key {key}; root {root};\n"
+            servers.append(f"  server {{ listen 127.0.0.1:{self.ports[k]} ssl; ssl_certificate {qemu.nginx_str(cert)}; "
+                           f"ssl_certificate_key {qemu.nginx_str(key)}; root {qemu.nginx_str(root)};\n"
                            f"    location = /to-http {{ return 302 http://10.0.2.2:{self.ports['plain']}/img.raw; }}\n"
                            f"    location = /old {{ return 302 /img.raw; }}\n  }}\n")
-        servers.append(f"  server {{ listen 127.0.0.1:{self.ports['plain']}; root {root};\n"
+        servers.append(f"  server {{ listen 127.0.0.1:{self.ports['plain']}; root {qemu.nginx_str(root)};\n"
                        f"    location = /to-https {{ return 301 https://10.0.2.2:{self.ports['good']}/img.raw; }}\n  }}\n")
-        temps = "".join(f"  {k}_temp_path {prefix}/tmp/{k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-        conf = os.path.join(prefix, "nginx.conf")
-        with open(conf, "w") as f:
-            f.write(f"daemon off;\nmaster_process off;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
-                    f"error_log {prefix}/error.log info;\nevents {{ worker_connections 64; }}\n"
-                    f"http {{\n  access_log {prefix}/access.log;\n{temps}  default_type application/octet-stream;\n"
-                    + "".join(servers) + "}\n")
+        conf = qemu.nginx_conf(prefix, "".join(servers))
         self.proc = qemu.start_nginx(NGINX, prefix, conf, self.ports["plain"])
 
     def close(self):
@@ -234,6 +227,7 @@ def run_case(args, c):
     disk = os.path.join(args.workdir, "disk.img")
     make_disk(disk, 80 * MIB, 0)
     srv = TlsNginx(args.workdir, root, pki)
+    short = qemu.ShortDir()
     fsrv = dnssrv = None
     port = srv.ports.get(c["server"])
     try:
@@ -254,7 +248,8 @@ def run_case(args, c):
                 module = os.path.join(args.workdir, "bad", "ca.pem")
                 with open(module, "w") as f:
                     f.write("this is not a certificate\n")
-            ca_args = ["-initrd", module]     # QEMU passes the path: its base name is ca.pem
+            # QEMU passes the path: its base name is ca.pem
+            ca_args = ["-initrd", qemu.module_path(module, short)]
         url = c["url"].format(port=port)
         job = f"url={url} sha256={img.sha}"
         if c["config"] == "fault":  # the config= file from fault_server.py, which records its request
@@ -273,6 +268,7 @@ def run_case(args, c):
         res = qemu.run(argv, c["timeout"])
     finally:
         srv.close()
+        short.close()
         if fsrv:
             fsrv.close()
         if dnssrv:

@@ -41,6 +41,10 @@ SUMMARY = (r"result=(ok|error) code=(\w+) bytes=(\d+) (sha256|sha512)=([0-9a-f]{
            r"seconds=([\d.]+) MBps=([\d.]+) disk=(\S+) format=(\w+|-) written=(\d+) zeroed=(\d+)")
 COMPRESS = {"gzip": ["gzip", "-6nc"], "zstd": ["zstd", "-q", "-c"], "xz": ["xz", "-3c", "-T1"],
             "bzip2": ["bzip2", "-9c"]}
+# Variants of a format: the same tool with other options (fmt="zstd-long31"; the summary says zstd).
+VARIANTS = {"zstd-long31": ["zstd", "-q", "-c", "--long=31"], "zstd-sized": ["zstd", "-q", "-c"],
+            "xz-x86": ["xz", "-c", "-T1", "--x86", "--lzma2=preset=6"],
+            "xz-delta": ["xz", "-c", "-T1", "--delta=dist=4", "--lzma2"]}
 BREAK = r"http: .* at byte \d+"
 PAD = r"install: the image ends inside a block: (\d+) zero bytes pad it"
 BLK4K = "logical_block_size=4096,physical_block_size=4096"
@@ -57,7 +61,7 @@ AHCI_E1000 = dict(machine="q35", memory="128M", net="e1000", blk="ide-hd,bus=ide
 def case(server, size, status="ok", layout="image", sha="right", cmdline="", expect=(), forbid=(BREAK,),
          vm=Q35, disk_mib=64, block=512, sparse=False, path="/img.raw", requests=None, max_seconds=None,
          timeout=120, userinfo=None, url=None, job=None, secrets=(), key="sha256", raw=None, sums=None,
-         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, nginx_conf=""):
+         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, nginx_conf="", early=False, blanks=False):
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
     the run: image, head-zero (hash mismatch), untouched, partial (a failed download), unbootable
     (a failed decode: first MiB zero, anything up to what the summary says was written, then the
@@ -70,12 +74,15 @@ def case(server, size, status="ok", layout="image", sha="right", cmdline="", exp
     holes: an image mostly of zeros. zeroed: 'units' (every zero 64 KiB unit), 0, or None.
     fmt: serve the image compressed (gzip, zstd, xz, bzip2; -multi: as two members, frames or
     streams; qcow2[-v2][-c][-zero][-backing]: as qemu-img makes it). mangle: corrupt, truncate or
-    bigdict the compressed file. nginx_conf: more lines for nginx's server block."""
+    bigdict the compressed file. nginx_conf: more lines for nginx's server block. early: the install
+    must stop having taken less than half of what is served (the summary's bytes=). blanks:
+    everything (workdir, nginx's files, the disk, the kernel QEMU boots) under folders whose names
+    hold blanks."""
     return dict(server=server, size=size, status=status, layout=layout, sha=sha, cmdline=cmdline,
                 expect=expect, forbid=forbid, vm=vm, disk_size=disk_mib * MIB, block=block, sparse=sparse,
                 path=path, requests=requests, max_seconds=max_seconds, timeout=timeout, userinfo=userinfo,
                 url=url, job=job, secrets=secrets, key=key, raw=raw, sums=sums, holes=holes, blk_opts=blk_opts,
-                zeroed=zeroed, fmt=fmt, mangle=mangle, nginx_conf=nginx_conf)
+                zeroed=zeroed, fmt=fmt, mangle=mangle, nginx_conf=nginx_conf, early=early, blanks=blanks)
 
 
 def fault(mode, count=1, at=None, **options):
@@ -364,6 +371,30 @@ CASES["xz-dict-too-big"] = case(
     fault("normal"), ZIMG, fmt="xz", mangle="bigdict", status="format", layout="untouched", sha=None,
     expect=(r"error: xz: the stream needs 257 MiB of memory to decode \(its dictionary\), and there are "
             r"\d+ MiB; nothing of it was written",), requests=log_shape([200]))
+# A zstd frame whose window (2 GiB) does not fit in 128 MiB: refused at its header, before writing.
+CASES["zstd-window-too-big"] = case(
+    fault("normal"), ZIMG, fmt="zstd-long31", status="format", layout="untouched", sha=None,
+    expect=(r"error: zstd: the frame needs 20\d\d MiB of memory to decode \(its window is 2048 MiB\), and there "
+            r"are \d+ MiB; nothing of it was written",), requests=log_shape([200]))
+
+
+# Larger than the disk: a zstd frame that declares its size is refused at its header, nothing
+# written; a stream that declares nothing (gzip) stops when its output passes the disk's end.
+CASES["zstd-sized-too-big"] = case(
+    fault("normal"), ZIMG, fmt="zstd-sized", status="toobig", layout="untouched", sha=None, disk_mib=4,
+    expect=(rf"error: the image is at least {ZIMG} bytes \(as its zstd frame header declares\) but disk vda "
+            r"holds 4194304; nothing written",), requests=log_shape([200]))
+CASES["gzip-too-big"] = case(
+    fault("normal"), 32 * MIB, fmt="gzip", status="toobig", layout="unbootable", sha=None, disk_mib=4,
+    expect=(r"error: the image is larger than disk vda \(4194304 bytes\); stopped there",),
+    forbid=(BREAK, r"writing the first MiB"), requests=log_shape([200]), early=True)
+# A clone in a folder whose name has blanks: nginx's configuration, the disk and the kernel's
+# path on its command line (QEMU puts it there as it is) all hold them.
+CASES["path-with-blanks"] = case("nginx", ZIMG, fmt="gzip", blanks=True,
+                                 expect=(r'cmdline: "[^"]*/a b/kernel dir/netplant\.elf qemu_exit=on',))
+# xz through a BCJ filter (x86) and through delta, each before LZMA2: byte for byte.
+for v in ("xz-x86", "xz-delta"):
+    CASES[v] = case("nginx", ZIMG, fmt=v, expect=(r"install: format xz \(by its magic bytes\)",))
 CASES["gzip-cut-resume"] = case(fault("cut", count=2, at=1 / 3), ZIMG, fmt="gzip", forbid=(),
                                 expect=(r"http: [^\n]* at byte \d+ of \d+\n",), requests=resumed_thrice)
 CASES["xz-readback"] = case(fault("normal"), ZIMG, fmt="xz", cmdline="verify=readback",
@@ -602,7 +633,11 @@ def boot_sector(args, workdir):
 
 
 def compressed(fmt, raw):
-    """raw as the real tool compresses it; NAME-multi: its two halves compressed apart, joined."""
+    """raw as the real tool compresses it; NAME-multi: its two halves compressed apart, joined;
+    a VARIANTS name: with those options (zstd-sized: the frame declares its content size)."""
+    if fmt in VARIANTS:
+        sized = [f"--stream-size={len(raw)}"] if fmt == "zstd-sized" else []
+        return subprocess.run(VARIANTS[fmt] + sized, input=raw, stdout=subprocess.PIPE, check=True).stdout
     name, _, multi = fmt.partition("-")
     if not multi:
         return subprocess.run(COMPRESS[name], input=raw, stdout=subprocess.PIPE, check=True).stdout
@@ -733,17 +768,8 @@ class Nginx:
     def __init__(self, workdir, root, extra=""):
         self.port = free_port()
         prefix = os.path.join(workdir, "nginx")
-        os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
-        conf = os.path.join(prefix, "nginx.conf")
-        temps = "".join(f"  {k}_temp_path {prefix}/tmp/{k};\n" for k in
-                        ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-        with open(conf, "w") as f:
-            f.write(f"daemon off;\nmaster_process off;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
-                    f"error_log {prefix}/error.log info;\nevents {{ worker_connections 64; }}\n"
-                    f"http {{\n  access_log {prefix}/access.log;\n{temps}"
-                    f"  default_type application/octet-stream;\n"
-                    f"  server {{\n    listen 127.0.0.1:{self.port};\n    root {root};\n"
-                    f"    location = /old {{ return 302 /img.raw; }}\n{extra}  }}\n}}\n")
+        conf = qemu.nginx_conf(prefix, f"  server {{\n    listen 127.0.0.1:{self.port};\n    root {qemu.nginx_str(root)};\n"
+                                       f"    location = /old {{ return 302 /img.raw; }}\n{extra}  }}\n")
         self.access_log = os.path.join(prefix, "access.log")
         self.proc = qemu.start_nginx(NGINX, prefix, conf, self.port)
 
@@ -771,6 +797,19 @@ def checksum_keys(c, sums):
     return keys
 
 
+def kernel_path(args, c):
+    """The kernel QEMU boots; with blanks, a link to it in a folder whose name has a blank (QEMU's
+    Multiboot loader puts that path, blanks and all, in front of the command line)."""
+    path = os.path.join(args.kernel_dir, "netplant.elf")
+    if not c["blanks"]:
+        return path
+    link = os.path.join(args.workdir, "kernel dir", "netplant.elf")
+    os.makedirs(os.path.dirname(link), exist_ok=True)
+    if not os.path.lexists(link):
+        os.symlink(os.path.abspath(path), link)
+    return link
+
+
 def qemu_argv(args, c, disk_path, job):
     vm = c["vm"]
     # wipe=none: these cases judge every byte past the image by the canary (wipe= has its own
@@ -780,7 +819,7 @@ def qemu_argv(args, c, disk_path, job):
     return qemu.base_args(vm["machine"], vm["memory"]) + [
         "-netdev", "user,id=n0", "-device", f"{vm['net']},netdev=n0",
         "-drive", f"if=none,id=d0,format=raw,file={disk_path}", "-device", f"{blk},drive=d0",
-        "-kernel", os.path.join(args.kernel_dir, "netplant.elf"), "-append", cmdline]
+        "-kernel", kernel_path(args, c), "-append", cmdline]
 
 
 def masked(url):
@@ -829,6 +868,8 @@ def check_log(c, res, img, served, url, problems):
     want_sha = served.sha512 if want_alg == "sha512" else served.sha
     if c["status"] == "ok" and (int(nbytes) != served.size or (alg, sha) != (want_alg, want_sha)):
         problems.append(f"summary says bytes={nbytes} {alg}={sha}, want {served.size} and {want_alg}={want_sha}")
+    if c["early"] and int(nbytes) >= served.size // 2:
+        problems.append(f"summary says bytes={nbytes} of {served.size} served: the install did not stop at once")
     want_written = c.get("written", img.size)
     if c["status"] == "ok" and written != want_written:
         problems.append(f"summary says written={written}, want {want_written}")
@@ -870,7 +911,7 @@ def run_case(args, c):
         img = ZeroedImage(img) if "-zero" in c["fmt"] else img
         served = Served(mangled(c["mangle"], data))
     elif c["fmt"]:
-        tool = COMPRESS[c["fmt"].partition("-")[0]][0]
+        tool = VARIANTS.get(c["fmt"], COMPRESS[c["fmt"].partition("-")[0]])[0]
         if not shutil.which(tool):
             return None, [f"SKIP: {tool} is not installed"], ""
         img = MixedImage(c["size"], boot_sector(args, args.workdir))
@@ -966,6 +1007,8 @@ def then_boots(args):
 def main():
     args = qemu.case_args(CASES, __doc__)
     c = CASES[args.case]
+    if isinstance(c, dict) and c["blanks"]:
+        args.workdir = os.path.join(args.workdir, "a b")
     res, problems, extra = c(args) if callable(c) else run_case(args, c)
     if res is None:
         print(problems[0])

@@ -103,19 +103,11 @@ class NetLab:
     def nginx(self, root, rate=None, port=80):
         """nginx on SERVER:port serving root, each response throttled to rate (e.g. "96k")."""
         prefix = os.path.join(self.workdir, "nginx")
-        os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
         if os.path.exists(self.access_log):
             os.remove(self.access_log)      # an earlier run's requests are not this run's
-        temps = "".join(f"  {k}_temp_path {prefix}/tmp/{k};\n" for k in
-                        ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
         throttle = f"    limit_rate {rate};\n" if rate else ""
-        conf = os.path.join(prefix, "nginx.conf")
-        with open(conf, "w") as f:
-            f.write(f"daemon off;\nmaster_process off;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
-                    f"error_log {prefix}/error.log info;\nevents {{ worker_connections 64; }}\n"
-                    f"http {{\n  access_log {self.access_log};\n{temps}"
-                    f"  default_type application/octet-stream;\n"
-                    f"  server {{\n    listen {SERVER}:{port};\n    root {root};\n{throttle}  }}\n}}\n")
+        conf = qemu.nginx_conf(prefix, f"  server {{\n    listen {SERVER}:{port};\n    root {qemu.nginx_str(root)};\n"
+                                       f"{throttle}  }}\n", access_log=self.access_log)
         p = self.spawn([NGINX, "-p", prefix, "-e", f"{prefix}/error.log", "-c", conf], "nginx.err")
         for _ in range(100):     # listening yet? ask from inside the namespace
             if self.sh(sys.executable, "-c", f"import socket; socket.create_connection(('{SERVER}', {port}), 1)",

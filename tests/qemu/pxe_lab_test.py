@@ -66,6 +66,7 @@ def lab_up(ns):
 
 
 def dnsmasq_conf(work, tree):
+    """Paths in double quotes: dnsmasq's file syntax then keeps blanks, ',' and '#' in them."""
     path = os.path.join(work, "dnsmasq.conf")
     with open(path, "w") as f:
         f.write(f"""port=0
@@ -73,9 +74,9 @@ interface=br0
 bind-interfaces
 no-ping
 dhcp-range=192.0.2.100,192.0.2.150,1h
-dhcp-leasefile={work}/leases
+dhcp-leasefile="{work}/leases"
 enable-tftp
-tftp-root={tree}
+tftp-root="{tree}"
 dhcp-match=set:efi,option:client-arch,7
 dhcp-match=set:efi,option:client-arch,9
 dhcp-boot=tag:!efi,boot/grub/i386-pc/core.0

@@ -63,7 +63,7 @@ class ShortDir:
     def __init__(self):
         import tempfile
         base = tempfile.gettempdir()
-        if len(base) > 40:
+        if len(base) > 40 or " " in base:
             base = "/tmp"
         self.dir = tempfile.mkdtemp(prefix="np-", dir=base)
 
@@ -77,6 +77,9 @@ class ShortDir:
         return self
 
     def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -234,6 +237,39 @@ def run(argv, timeout):
         timed_out = True
     serial = out.decode("utf-8", "replace").replace("\r\n", "\n")
     return Result(proc.returncode, serial, time.monotonic() - start, timed_out, argv)
+
+
+def module_path(path, short):
+    """path as QEMU's -initrd can take it for Multiboot: each module is "FILE ARGS" cut at the
+    first blank, and ',' separates modules, so a path holding either is linked into short (a
+    ShortDir) under its base name (which the kernel sees) and that link is given instead."""
+    if not any(ch in path for ch in " \t,"):
+        return path
+    link = short.path(os.path.basename(path))
+    os.symlink(path, link)
+    return link
+
+
+def nginx_str(s):
+    """s as one nginx configuration word: quoted, so a path with blanks or ';' stays one."""
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def nginx_conf(prefix, servers, access_log=None):
+    """Writes prefix/nginx.conf: one foreground process, its pid, logs and temporary files under
+    prefix (every path quoted), octet-stream by default, then the http block's servers text
+    (whose paths the caller quotes with nginx_str). Returns the file's path."""
+    q = lambda *parts: nginx_str(os.path.join(prefix, *parts))  # noqa: E731
+    os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
+    temps = "".join(f"  {k}_temp_path {q('tmp', k)};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    log = nginx_str(access_log) if access_log else q("access.log")
+    conf = os.path.join(prefix, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"daemon off;\nmaster_process off;\nworker_processes 1;\npid {q('nginx.pid')};\n"
+                f"error_log {q('error.log')} info;\nevents {{ worker_connections 64; }}\n"
+                f"http {{\n  access_log {log};\n{temps}  default_type application/octet-stream;\n"
+                + servers + "}\n")
+    return conf
 
 
 def start_server(argv, port, logdir, what):

@@ -122,6 +122,28 @@ static void test_image(void)
         check_arg(0, "ip", "10.0.0.1");
     }
     parse_expect("a=1 /boot/netplant.elf", -NP_EINVAL);     /* only the first word */
+    /* QEMU's Multiboot loader puts the path as it is, blanks and all. */
+    if (parse_expect("/tmp/np space test/a b/src/build/kernel/netplant.elf qemu_exit=on url=http://h/x", 0)) {
+        CHECK_STR(cl.image, "/tmp/np space test/a b/src/build/kernel/netplant.elf");
+        CHECK_EQ_U64(cl.nargs, 2);
+        check_arg(0, "qemu_exit", "on");
+        check_arg(1, "url", "http://h/x");
+    }
+    if (parse_expect("  /a  b/k.elf", 0)) {    /* the blanks inside as they were; none at the end */
+        CHECK_STR(cl.image, "/a  b/k.elf");
+        CHECK_EQ_U64(cl.nargs, 0);
+    }
+    if (parse_expect("/boot/netplant.elf insecure url=http://h/x", 0)) {     /* a flag after the path */
+        CHECK_STR(cl.image, "/boot/netplant.elf");
+        CHECK_EQ_U64(cl.nargs, 2);
+        check_arg(0, "insecure", NULL);
+    }
+    if (parse_expect("/p q/k.elf flag x=\"a/b c\" y", 0)) {   /* words after an '=' are never the path */
+        CHECK_STR(cl.image, "/p q/k.elf");
+        CHECK_EQ_U64(cl.nargs, 3);
+        check_arg(1, "x", "a/b c");
+    }
+    parse_expect("netplant.elf a/b c=1", -NP_EINVAL);   /* a path with blanks starts with a '/' word */
     if (parse_expect("  netplant.elf", 0)) {
         CHECK_STR(cl.image, "netplant.elf");
         CHECK_EQ_U64(cl.nargs, 0);

@@ -56,7 +56,7 @@ static int next_end(struct stage *s)
     return next.fail_end ? stage_fail(s, NP_EXIT_DISK, "disk gone") : 0;
 }
 
-static const struct stage_ops next_ops = { "fake", next_begin, next_write, next_end };
+static const struct stage_ops next_ops = { "fake", next_begin, next_write, next_end, NULL };
 
 /* SHA-256("abc") and SHA-512("abc"), FIPS 180-4 examples. */
 static const char *ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";

@@ -51,8 +51,9 @@ static struct {
     struct stage st;
     uint8_t *data;
     size_t len, cap;
-    unsigned begins, ends;
+    unsigned begins, ends, declares;
     uint64_t begin_offset;
+    uint64_t declared[4];   /* the lengths declared to it, in order */
 } disk;
 
 static int disk_begin(struct stage *s, uint64_t offset, uint64_t total)
@@ -81,7 +82,17 @@ static int disk_end(struct stage *s)
     return 0;
 }
 
-static const struct stage_ops disk_ops = { "fake disk", disk_begin, disk_write, disk_end };
+static int disk_declare(struct stage *s, uint64_t len, const char *why)
+{
+    if (disk.declares < 4)
+        disk.declared[disk.declares] = len;
+    disk.declares++;
+    if (len > disk.cap)
+        return stage_fail(s, NP_EXIT_TOOBIG, "fake disk: %llu bytes (%s) do not fit", (unsigned long long)len, why);
+    return 0;
+}
+
+static const struct stage_ops disk_ops = { "fake disk", disk_begin, disk_write, disk_end, disk_declare };
 
 static uint64_t released;
 static void release(size_t len)
@@ -114,7 +125,7 @@ static void setup(enum format want)
     once = true;
     memset(&err, 0, sizeof(err));
     disk.st = (struct stage){ &disk_ops, NULL, &err };
-    disk.len = 0, disk.begins = disk.ends = 0;
+    disk.len = 0, disk.begins = disk.ends = disk.declares = 0;
     released = 0;
     gzip_stage_init(&gz, &disk.st, &err, release);
     zstd_stage_init(&zs, &disk.st, &err, release);
@@ -293,6 +304,46 @@ static void test_xz_dictionary_larger_than_memory_is_refused(void)
     compress_alloc_limit = saved;
 }
 
+/* A zstd frame's window is checked against memory from its header, before the library allocates. */
+static void test_zstd_window_larger_than_memory_is_refused(void)
+{
+    uint64_t saved = compress_alloc_limit;
+    compress_alloc_limit = 32ull << 20;
+    setup(FORMAT_AUTO);
+    CHECK(install(fx_zstd_big_window, sizeof(fx_zstd_big_window), MIXED, 7) < 0);
+    CHECK(err.status == NP_EXIT_FORMAT);
+    if (!CHECK(strstr(err.msg, "zstd: the frame needs 65 MiB of memory to decode (its window is 64 MiB), "
+                               "and there are 32 MiB; nothing of it was written")))
+        fprintf(stderr, "  %s\n", err.msg);
+    CHECK(disk.len == 0);
+    compress_alloc_limit = 256ull << 20;
+    setup(FORMAT_AUTO);
+    CHECK(install(fx_zstd_big_window, sizeof(fx_zstd_big_window), ONES, 1) == 0);
+    CHECK(disk.len == PAYLOAD_LEN && memcmp(disk.data, payload, PAYLOAD_LEN) == 0);
+    compress_alloc_limit = saved;
+}
+
+/* Frames that declare their content size: each declaration reaches the disk before its bytes. */
+static void test_zstd_content_size_is_declared(void)
+{
+    setup(FORMAT_AUTO);
+    CHECK(install(fx_zstd_sized, sizeof(fx_zstd_sized), MIXED, 7) == 0);
+    CHECK(disk.declares == 2 && disk.declared[0] == SPLIT && disk.declared[1] == PAYLOAD_LEN);
+    CHECK(disk.len == PAYLOAD_LEN && memcmp(disk.data, payload, PAYLOAD_LEN) == 0);
+    size_t cap = disk.cap;
+    disk.cap = SPLIT - 1;       /* the first frame alone does not fit: nothing is written */
+    setup(FORMAT_AUTO);
+    CHECK(install(fx_zstd_sized, sizeof(fx_zstd_sized), ONES, 1) < 0);
+    CHECK(err.status == NP_EXIT_TOOBIG && disk.len == 0 && disk.declares == 1);
+    disk.cap = PAYLOAD_LEN - 1; /* the second does not: refused at its header, the first frame written */
+    setup(FORMAT_AUTO);
+    CHECK(install(fx_zstd_sized, sizeof(fx_zstd_sized), MIXED, 7) < 0);
+    CHECK(err.status == NP_EXIT_TOOBIG && disk.len == SPLIT && disk.declares == 2);
+    if (!CHECK(strstr(err.msg, "as its zstd frame header declares")))
+        fprintf(stderr, "  %s\n", err.msg);
+    disk.cap = cap;
+}
+
 static void test_format_key_overrides_the_magic(void)
 {
     const struct fixture *fx = &fixtures[0];
@@ -347,6 +398,8 @@ int main(void)
     TEST_RUN(test_resume_continues_the_decoder);
     TEST_RUN(test_resume_elsewhere_and_restart);
     TEST_RUN(test_xz_dictionary_larger_than_memory_is_refused);
+    TEST_RUN(test_zstd_window_larger_than_memory_is_refused);
+    TEST_RUN(test_zstd_content_size_is_declared);
     TEST_RUN(test_format_key_overrides_the_magic);
     TEST_RUN(test_short_raw_streams);
     TEST_RUN(test_trailing_garbage);
