@@ -15,6 +15,19 @@
 void *compress_alloc(size_t size);
 /* Gives back what compress_alloc returned; NULL is ignored. */
 void compress_free(void *p);
+/* compress_alloc and compress_free in the shape ZSTD_customMem takes (opaque unused). */
+static inline void *compress_alloc_cb(void *opaque, size_t size)
+{
+    (void)opaque;
+    return compress_alloc(size);
+}
+
+static inline void compress_free_cb(void *opaque, void *p)
+{
+    (void)opaque;
+    compress_free(p);
+}
+
 /* Bytes a decoder may still ask for, in all, leaving the rest of the kernel its reserve. */
 uint64_t compress_avail(void);
 

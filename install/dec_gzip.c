@@ -1,6 +1,6 @@
 #include "install/dec_gzip.h"
 
-#include "compress/alloc.h"
+#include "compress/zlib_alloc.h"
 #include "kernel/printf.h"
 #include "kernel/string.h"
 
@@ -9,18 +9,6 @@
 static struct gzip_stage *of(struct decoder *d)
 {
     return (struct gzip_stage *)d;
-}
-
-static voidpf gzip_zalloc(voidpf opaque, uInt items, uInt size)
-{
-    (void)opaque;
-    return compress_alloc((size_t)items * size);
-}
-
-static void gzip_zfree(voidpf opaque, voidpf p)
-{
-    (void)opaque;
-    compress_free(p);
 }
 
 static void gzip_stop(struct decoder *d)
@@ -41,8 +29,8 @@ static int gzip_start(struct decoder *d)
 {
     struct gzip_stage *g = of(d);
     NP_STRFN(memset)(&g->z, 0, sizeof(g->z));
-    g->z.zalloc = gzip_zalloc;
-    g->z.zfree = gzip_zfree;
+    g->z.zalloc = compress_zalloc;
+    g->z.zfree = compress_zfree;
     g->member_end = false;
     int r = inflateInit2(&g->z, GZIP_WINDOW_BITS);
     if (r != Z_OK)

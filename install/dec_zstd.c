@@ -12,18 +12,6 @@ static struct zstd_stage *of(struct decoder *d)
     return (struct zstd_stage *)d;
 }
 
-static void *zstd_alloc(void *opaque, size_t size)
-{
-    (void)opaque;
-    return compress_alloc(size);
-}
-
-static void zstd_free(void *opaque, void *p)
-{
-    (void)opaque;
-    compress_free(p);
-}
-
 static void zstd_stop(struct decoder *d)
 {
     struct zstd_stage *zs = of(d);
@@ -34,7 +22,7 @@ static void zstd_stop(struct decoder *d)
 static int zstd_start(struct decoder *d)
 {
     struct zstd_stage *zs = of(d);
-    const ZSTD_customMem mem = { zstd_alloc, zstd_free, NULL };
+    const ZSTD_customMem mem = { compress_alloc_cb, compress_free_cb, NULL };
     zs->frame_end = false;
     zs->in_header = true;
     zs->hlen = 0;

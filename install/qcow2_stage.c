@@ -2,6 +2,7 @@
 
 #include "arch/x86_64/arch.h"
 #include "compress/alloc.h"
+#include "compress/zlib_alloc.h"
 #include "install/decoder.h"
 #include "kernel/console.h"
 #include "kernel/errno.h"
@@ -20,18 +21,6 @@
 static struct qcow2_stage *of(struct stage *s)
 {
     return (struct qcow2_stage *)s;
-}
-
-static voidpf q_zalloc(voidpf opaque, uInt items, uInt size)
-{
-    (void)opaque;
-    return compress_alloc((size_t)items * size);
-}
-
-static void q_zfree(voidpf opaque, voidpf p)
-{
-    (void)opaque;
-    compress_free(p);
 }
 
 bool qcow2_stage_wants_map(const struct qcow2_stage *q)
@@ -285,18 +274,6 @@ static int map_alloc(struct qcow2_stage *q, uint8_t **scratch)
     return 0;
 }
 
-static void *zs_alloc(void *opaque, size_t size)
-{
-    (void)opaque;
-    return compress_alloc(size);
-}
-
-static void zs_free(void *opaque, void *p)
-{
-    (void)opaque;
-    compress_free(p);
-}
-
 /* A cluster's buffer and the image's codec, once per install. */
 static int codec_ready(struct qcow2_stage *q)
 {
@@ -306,13 +283,13 @@ static int codec_ready(struct qcow2_stage *q)
             return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: no memory for a cluster's buffer");
     }
     if (q->h.compression == QCOW2_COMPRESSION_ZSTD && !q->zs) {
-        const ZSTD_customMem mem = { zs_alloc, zs_free, NULL };
+        const ZSTD_customMem mem = { compress_alloc_cb, compress_free_cb, NULL };
         if (!(q->zs = ZSTD_createDCtx_advanced(mem)))
             return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: no memory for zstd");
     }
     if (q->h.compression != QCOW2_COMPRESSION_ZSTD && !q->z_live) {
-        q->z.zalloc = q_zalloc;
-        q->z.zfree = q_zfree;
+        q->z.zalloc = compress_zalloc;
+        q->z.zfree = compress_zfree;
         if (inflateInit2(&q->z, INFLATE_BITS) != Z_OK)
             return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: no memory for zlib");
         q->z_live = true;

@@ -9,7 +9,6 @@ Judged by QEMU's exit code, the serial log, the summary line and the disk file b
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -311,14 +310,7 @@ def check(c, res, img, disk):
 def main():
     args = qemu.case_args(CASES, __doc__)
     res, problems, extra = run_case(args, CASES[args.case])
-    if res is None:
-        print(problems[0])
-        return SKIP
-    code = qemu.report(args.case, res, problems, args.workdir, extra)
-    if code == 0:
-        os.remove(os.path.join(args.workdir, "disk.img"))
-        shutil.rmtree(os.path.join(args.workdir, "www"), ignore_errors=True)
-    return code
+    return qemu.finish(args, res, problems, extra, SKIP)
 
 
 if __name__ == "__main__":

@@ -1010,14 +1010,7 @@ def main():
     if isinstance(c, dict) and c["blanks"]:
         args.workdir = os.path.join(args.workdir, "a b")
     res, problems, extra = c(args) if callable(c) else run_case(args, c)
-    if res is None:
-        print(problems[0])
-        return SKIP
-    code = qemu.report(args.case, res, problems, args.workdir, extra)
-    if code == 0:
-        os.remove(os.path.join(args.workdir, "disk.img"))     # up to 320 MiB each: keep only failures'
-        shutil.rmtree(os.path.join(args.workdir, "www"), ignore_errors=True)
-    return code
+    return qemu.finish(args, res, problems, extra, SKIP)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ the serial log, tinyproxy's log and the disk file byte for byte.
 import base64
 import os
 import re
-import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -305,14 +304,7 @@ def run_case(args, c):
 def main():
     args = qemu.case_args(CASES, __doc__)
     res, problems, extra = run_case(args, CASES[args.case])
-    if res is None:
-        print(problems[0])
-        return SKIP
-    code = qemu.report(args.case, res, problems, args.workdir, extra)
-    if code == 0:
-        os.remove(os.path.join(args.workdir, "disk.img"))
-        shutil.rmtree(os.path.join(args.workdir, "www"), ignore_errors=True)
-    return code
+    return qemu.finish(args, res, problems, extra, SKIP)
 
 
 if __name__ == "__main__":

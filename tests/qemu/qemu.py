@@ -132,6 +132,22 @@ def case_args(cases, doc):
     return args
 
 
+def finish(args, res, problems, extra="", skip=77):
+    """Ends a suite's case run_case returned: a SKIP line (res None, problems[0] says why) is the
+    skip code; else report(), and on success the disk image and served files are removed (up to
+    320 MiB each: only failures keep theirs)."""
+    if res is None:
+        print(problems[0])
+        return skip
+    code = report(args.case, res, problems, args.workdir, extra)
+    if code == 0:
+        disk = os.path.join(args.workdir, "disk.img")
+        if os.path.exists(disk):
+            os.remove(disk)
+        shutil.rmtree(os.path.join(args.workdir, "www"), ignore_errors=True)
+    return code
+
+
 def report(name, res, problems, workdir, extra=""):
     """Saves the serial log, prints the verdict; returns the process exit code."""
     with open(os.path.join(workdir, "serial.log"), "w") as f:
