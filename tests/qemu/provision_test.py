@@ -243,21 +243,32 @@ def wipe_case(mode):
     return run
 
 
+def one_disk_run(args, words, servers, memory=None, initrd=None):
+    """Boots one machine with words and one fresh 16 MiB virtio disk (workdir/disk.img) for a
+    case served by servers, which are closed afterwards; initrd: a boot module (ca=)."""
+    disk = os.path.join(args.workdir, "disk.img")
+    canary_disk(disk, 16 * MIB)
+    kw = {"memory": memory} if memory else {}
+    argv = argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)], words, **kw)
+    if initrd:
+        argv = argv[:-2] + ["-initrd", initrd] + argv[-2:]
+    try:
+        return qemu.run(argv, 90)
+    finally:
+        for srv in servers:
+            srv.close()
+
+
 def done_case(outcome):
     """done_url= against our server: the JSON arrives after a success (ok) and after a failure
     (a wrong sha256=); a server that never answers (hang) delays the end by done_timeout= only."""
     def run(args):
         img = random_image(2 * MIB)
-        disk = os.path.join(args.workdir, "disk.img")
-        canary_disk(disk, 16 * MIB)
         srv = Server({"/img": img}, hang=outcome == "hang")
         sha = hashlib.sha256(img if outcome != "fail" else b"other").hexdigest()
         words = (f"url=http://10.0.2.2:{srv.port}/img sha256={sha} "
                  f"done_url=http://10.0.2.2:{srv.port}/done/52:54:00:12:34:56 done_timeout=3")
-        try:
-            res = qemu.run(argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)], words), 90)
-        finally:
-            srv.close()
+        res = one_disk_run(args, words, [srv])
         problems = []
         expect_exit(res, "hash" if outcome == "fail" else "ok", problems)
         if len(srv.posts) != 1:
@@ -289,14 +300,8 @@ def log_json(args):
     """log=json: after the command line is read, every console line is one JSON object with
     level, t and msg; the result line is among them."""
     img = random_image(2 * MIB)
-    disk = os.path.join(args.workdir, "disk.img")
-    canary_disk(disk, 16 * MIB)
     srv = Server({"/img": img})
-    try:
-        res = qemu.run(argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)],
-                                f"log=json url=http://10.0.2.2:{srv.port}/img sha256=00"), 90)
-    finally:
-        srv.close()
+    res = one_disk_run(args, f"log=json url=http://10.0.2.2:{srv.port}/img sha256=00", [srv])
     problems = []
     if res.timed_out or res.rc != 3:
         problems.append(f"QEMU exit code {res.rc}, want 3 (usage: sha256=00)")
@@ -346,16 +351,11 @@ def progress_case(args):
     """progress_url= against our server, the image served at PROGRESS_RATE: a progress object
     arrives every second with rising bytes, and done_url= still gets the result after them."""
     img = random_image(3 * MIB)
-    disk = os.path.join(args.workdir, "disk.img")
-    canary_disk(disk, 16 * MIB)
     srv = Server({"/img": img}, rate=PROGRESS_RATE)
     base = f"http://10.0.2.2:{srv.port}"
     words = (f"url={base}/img sha256={hashlib.sha256(img).hexdigest()} progress_url={base}/progress/{MAC} "
              f"progress_every=1 done_url={base}/done/{MAC} done_timeout=5")
-    try:
-        res = qemu.run(argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)], words), 90)
-    finally:
-        srv.close()
+    res = one_disk_run(args, words, [srv])
     problems = []
     expect_exit(res, "ok", problems)
     prog = progress_checks(img, srv.posts, problems, 4)
@@ -365,7 +365,7 @@ def progress_case(args):
     m = re.search(r"progress: (\d+) POSTs to progress_url= \((\d+) taken, (\d+) failed", res.serial)
     if not m or int(m.group(2)) != len(prog) or m.group(3) != "0":
         problems.append(f"serial log's progress count line does not match the {len(prog)} POSTs")
-    if open(disk, "rb").read(len(img)) != img:
+    if open(os.path.join(args.workdir, "disk.img"), "rb").read(len(img)) != img:
         problems.append("the disk does not hold the image")
     return res, problems
 
@@ -376,18 +376,12 @@ def progress_hang_case(args):
     is dropped when the next report is due (progress_every=1: after 1 s, not the 10 s cap), so
     the reports keep going out, each one failing, and the console says so once."""
     img = random_image(3 * MIB)
-    disk = os.path.join(args.workdir, "disk.img")
-    canary_disk(disk, 16 * MIB)
     srv = Server({"/img": img}, rate=PROGRESS_RATE)
     silent = Server({}, hang=True)
     words = (f"url=http://10.0.2.2:{srv.port}/img sha256={hashlib.sha256(img).hexdigest()} "
              f"progress_url=http://10.0.2.2:{silent.port}/progress/{MAC} progress_every=1 "
              f"done_url=http://10.0.2.2:{srv.port}/done/{MAC}")
-    try:
-        res = qemu.run(argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)], words), 90)
-    finally:
-        srv.close()
-        silent.close()
+    res = one_disk_run(args, words, [srv, silent])
     problems = []
     expect_exit(res, "ok", problems)
     if len(silent.posts) < 3:
@@ -414,16 +408,11 @@ def progress_refused_case(args):
     """A progress_url= nobody listens on (connection refused): every report fails at once, the
     console says so once (not once per report), the counts say how many, the install is ok."""
     img = random_image(2 * MIB)
-    disk = os.path.join(args.workdir, "disk.img")
-    canary_disk(disk, 16 * MIB)
     srv = Server({"/img": img}, rate=PROGRESS_RATE)
     closed = qemu_free_port()
     words = (f"url=http://10.0.2.2:{srv.port}/img sha256={hashlib.sha256(img).hexdigest()} "
              f"progress_url=http://10.0.2.2:{closed}/progress/{MAC} progress_every=1")
-    try:
-        res = qemu.run(argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)], words), 90)
-    finally:
-        srv.close()
+    res = one_disk_run(args, words, [srv])
     problems = []
     expect_exit(res, "ok", problems)
     warns = re.findall(r"http: notify: POST http://10\.0\.2\.2:\d+/progress/\S+: .*; the install goes on", res.serial)
@@ -449,17 +438,11 @@ def report_https_case(args):
     from https_test import Pki
     pki = Pki(os.path.join(args.workdir, "pki"))
     img = random_image(2 * MIB)
-    disk = os.path.join(args.workdir, "disk.img")
-    canary_disk(disk, 16 * MIB)
     srv = Server({"/img": img}, rate=PROGRESS_RATE, tls=pki.leaf("report", "IP:10.0.2.2"))
     base = f"https://10.0.2.2:{srv.port}"
     words = (f"ca=ca.pem url={base}/img sha256={hashlib.sha256(img).hexdigest()} progress_url={base}/progress/{MAC} "
              f"progress_every=1 done_url={base}/done/{MAC} done_timeout=10")
-    try:
-        argv = argv_for(args, [("d0", "virtio-blk-pci,disable-legacy=on", disk)], words, memory="160M")
-        res = qemu.run(argv[:-2] + ["-initrd", pki.ca] + argv[-2:], 90)
-    finally:
-        srv.close()
+    res = one_disk_run(args, words, [srv], memory="160M", initrd=pki.ca)
     problems = []
     expect_exit(res, "ok", problems)
     progress_checks(img, srv.posts, problems, 2)
