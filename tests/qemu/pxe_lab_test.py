@@ -135,16 +135,25 @@ def run_lab(args, ns, work):
     return procs, vms, images, start
 
 
+def collect(work, name, p, seconds):
+    """Waits up to seconds (at least 1) for machine name's QEMU p, killing it past that; returns
+    (its serial log with plain line ends, whether it had to be killed)."""
+    killed = False
+    try:
+        p.communicate(timeout=max(1, seconds))
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        killed = True
+    return open(os.path.join(work, name, "serial.log"), errors="replace").read().replace("\r\n", "\n"), killed
+
+
 def judge(work, vms, images, start):
     problems, serial, rc = [], "", 0
     for name, p in vms.items():
-        try:
-            p.communicate(timeout=max(1, 240 - (time.monotonic() - start)))
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.communicate()
+        log, killed = collect(work, name, p, 240 - (time.monotonic() - start))
+        if killed:
             problems.append(f"{name}: QEMU did not exit in time")
-        log = open(os.path.join(work, name, "serial.log"), errors="replace").read().replace("\r\n", "\n")
         serial += f"==== {name} ====\n{log}"
         if p.returncode != 1:
             problems.append(f"{name}: QEMU exit code {p.returncode}, want 1 (ok)")
@@ -246,13 +255,9 @@ def loop_vm_argv(work, i, name, mac):
 def loop_judge(work, vms, images, posts_file, start, budget):
     problems, serial = [], ""
     for name, p in vms.items():
-        try:
-            p.communicate(timeout=max(1, budget - (time.monotonic() - start)))
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.communicate()
+        log, killed = collect(work, name, p, budget - (time.monotonic() - start))
+        if killed:
             problems.append(f"{name}: QEMU did not exit within {budget} s")
-        log = open(os.path.join(work, name, "serial.log"), errors="replace").read().replace("\r\n", "\n")
         serial += f"==== {name} ====\n{log}"
         if p.returncode != 0:
             problems.append(f"{name}: QEMU exit code {p.returncode}, want 0 (the installed image's poweroff)")
