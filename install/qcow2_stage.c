@@ -68,9 +68,6 @@ static int q_begin(struct stage *s, uint64_t offset, uint64_t total)
                               (unsigned long long)offset, (unsigned long long)q->in_pos);
         return 0;
     }
-    if (!q->direct)
-        return stage_fail(s, NP_EXIT_FORMAT, "qcow2: raw_sha256= and verify=readback do not work with qcow2 images "
-                          "(their clusters reach the disk out of order); check the file with sha256= instead");
     if (total == STAGE_LEN_UNKNOWN)
         return stage_fail(s, NP_EXIT_FORMAT, "qcow2: the server does not say the file's length, which reading "
                           "a qcow2 image's tables needs");
@@ -81,11 +78,32 @@ static int q_begin(struct stage *s, uint64_t offset, uint64_t total)
     q->want_map = false;
     if (q->mapped && !q->streaming && total == q->total) {
         q->streaming = true;    /* the pass this map was read for */
+        if (q->verify)
+            checksum_hash_start(&q->runs, DIGEST_SHA256);
         return stage_begin(&q->disk->st, 0, q->h.size);
     }
     q->total = total;
     q->mapped = q->streaming = false;   /* a new file, or a restart: its tables are read afresh */
     return 0;
+}
+
+/* A run's place as verify=readback hashes it before its bytes: guest offset and length, LE. */
+static void run_head(struct checksum_hash *h, const struct qcow2_ext *e)
+{
+    uint8_t head[12];
+    for (unsigned i = 0; i < 8; i++)
+        head[i] = (uint8_t)(e->guest >> (8 * i));
+    for (unsigned i = 0; i < 4; i++)
+        head[8 + i] = (uint8_t)(e->len >> (8 * i));
+    checksum_hash_update(h, head, sizeof(head));
+}
+
+/* A run's bytes go to the disk at guest offset at; verify=readback hashes them on the way. */
+static int run_write(struct qcow2_stage *q, uint64_t at, const uint8_t *p, size_t n)
+{
+    if (q->verify)
+        checksum_hash_update(&q->runs, p, n);
+    return disk_stage_seek(q->disk, at) || stage_write(&q->disk->st, p, n) ? -1 : 0;
 }
 
 /* Input bytes the stage is done with: TCP may send more. */
@@ -152,7 +170,9 @@ static int inflate_some(struct qcow2_stage *q, const struct qcow2_ext *e, const 
         if (made < e->len || made > q->h.cluster_size)
             return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: the compressed cluster for guest byte %llu decodes "
                               "to %zu bytes, not %u", (unsigned long long)e->guest, made, (unsigned)e->len);
-        return disk_stage_seek(q->disk, e->guest) || stage_write(&q->disk->st, q->cluster, e->len) ? -1 : 0;
+        if (q->verify)
+            run_head(&q->runs, e);
+        return run_write(q, e->guest, q->cluster, e->len);
     }
     if (!why && made > q->h.cluster_size)
         why = "it decodes to more than a cluster";
@@ -186,7 +206,9 @@ static int stream(struct qcow2_stage *q, const uint8_t *p, size_t len)
         } else {
             uint64_t into = q->in_pos - e->host;
             n = e->len - into < len ? (size_t)(e->len - into) : len;
-            if (disk_stage_seek(q->disk, e->guest + into) || stage_write(&q->disk->st, p, n))
+            if (q->verify && !q->in_ext)
+                run_head(&q->runs, e);
+            if (run_write(q, e->guest + into, p, n))
                 return -1;
             q->in_ext = into + n < e->len;
             q->next += !q->in_ext;
@@ -223,6 +245,8 @@ static int q_end(struct stage *s)
         if (disk_stage_zero(q->disk, q->map.zero[i].guest, q->map.zero[i].guest + q->map.zero[i].len))
             return -1;
     q->streaming = q->mapped = false;   /* this map was used: another pass reads it again */
+    if (q->verify)
+        checksum_hash_finish(&q->runs, &q->runs_digest);
     return stage_end(&q->disk->st);
 }
 
@@ -233,13 +257,13 @@ static const struct stage_ops qcow2_ops = {
     .end = q_end,
 };
 
-void qcow2_stage_init(struct qcow2_stage *q, struct disk_stage *disk, bool direct, struct stage_error *err,
+void qcow2_stage_init(struct qcow2_stage *q, struct disk_stage *disk, bool verify, struct stage_error *err,
                       void (*release)(size_t len))
 {
     NP_STRFN(memset)(q, 0, sizeof(*q));
     q->st = (struct stage){ &qcow2_ops, &disk->st, err };
     q->disk = disk;
-    q->direct = direct;
+    q->verify = verify;
     q->release = release;
 }
 
@@ -366,4 +390,68 @@ enum np_exit qcow2_stage_map(struct qcow2_stage *q, const char *url, const struc
              (unsigned long long)ms, (unsigned long long)(q->map.data_bytes >> 20), q->map.ndata,
              (unsigned long long)q->map.compressed, (unsigned long long)(q->map.zero_bytes >> 20), q->map.nzero);
     return NP_EXIT_OK;
+}
+
+static void hash_feed(void *ctx, const uint8_t *p, size_t len)
+{
+    checksum_hash_update(ctx, p, len);
+}
+
+int qcow2_stage_raw_check(struct qcow2_stage *q, const struct digest *want)
+{
+    static struct checksum_hash h;
+    struct digest got;
+    char hex[DIGEST_HEX_MAX];
+    uint64_t t0 = clock_us();
+    checksum_hash_start(&h, DIGEST_SHA256);
+    int err = disk_stage_read(q->disk, 0, q->h.size, hash_feed, &h);
+    checksum_hash_finish(&h, &got);
+    if (err)
+        return -1;
+    if (NP_STRFN(memcmp)(got.bytes, want->bytes, digest_len(got.alg))) {
+        digest_hex(&got, hex);
+        return stage_fail(&q->st, NP_EXIT_HASH, "raw_sha256 mismatch: got %s; the first MiB stays zeroed", hex);
+    }
+    log_info("install: %llu bytes, raw_sha256 matches (the guest image read back from disk %s in %llu ms)\n",
+             (unsigned long long)q->h.size, q->disk->disk->name, (unsigned long long)((clock_us() - t0) / 1000));
+    return 0;
+}
+
+/* Bytes of a zero range as read back: not_zero becomes true at the first byte that is not 0. */
+static void zero_feed(void *ctx, const uint8_t *p, size_t len)
+{
+    bool *not_zero = ctx;
+    for (size_t i = 0; i < len && !*not_zero; i++)
+        *not_zero = p[i] != 0;
+}
+
+int qcow2_stage_readback(struct qcow2_stage *q)
+{
+    static struct checksum_hash h;
+    struct digest got;
+    const char *name = q->disk->disk->name;
+    checksum_hash_start(&h, DIGEST_SHA256);
+    for (size_t i = 0; i < q->map.ndata; i++) {
+        const struct qcow2_ext *e = &q->map.data[i];
+        run_head(&h, e);
+        if (disk_stage_read(q->disk, e->guest, e->guest + e->len, hash_feed, &h))
+            return checksum_hash_finish(&h, &got), -1;
+    }
+    checksum_hash_finish(&h, &got);
+    if (NP_STRFN(memcmp)(got.bytes, q->runs_digest.bytes, digest_len(got.alg)))
+        return stage_fail(&q->st, NP_EXIT_VERIFY, "read-back of disk %s does not match the image's data clusters "
+                          "as written", name);
+    for (size_t i = 0; i < q->map.nzero; i++) {
+        const struct qcow2_zero *z = &q->map.zero[i];
+        bool not_zero = false;
+        if (disk_stage_read(q->disk, z->guest, z->guest + z->len, zero_feed, &not_zero))
+            return -1;
+        if (not_zero)
+            return stage_fail(&q->st, NP_EXIT_VERIFY, "read-back of disk %s: guest bytes %llu to %llu should be "
+                              "zeros and are not", name, (unsigned long long)z->guest,
+                              (unsigned long long)(z->guest + z->len));
+    }
+    log_info("install: read back %llu bytes from %s: %zu data runs the same sha256, %zu zero ranges zeros\n",
+             (unsigned long long)q->h.size, name, q->map.ndata, q->map.nzero);
+    return 0;
 }
