@@ -61,7 +61,8 @@ AHCI_E1000 = dict(machine="q35", memory="128M", net="e1000", blk="ide-hd,bus=ide
 def case(server, size, status="ok", layout="image", sha="right", cmdline="", expect=(), forbid=(BREAK,),
          vm=Q35, disk_mib=64, block=512, sparse=False, path="/img.raw", requests=None, max_seconds=None,
          timeout=120, userinfo=None, url=None, job=None, secrets=(), key="sha256", raw=None, sums=None,
-         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, nginx_conf="", early=False, blanks=False):
+         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, nginx_conf="", early=False, blanks=False,
+         bad_read=None):
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
     the run: image, head-zero (hash mismatch), untouched, partial (a failed download), unbootable
     (a failed decode: first MiB zero, anything up to what the summary says was written, then the
@@ -77,12 +78,13 @@ def case(server, size, status="ok", layout="image", sha="right", cmdline="", exp
     bigdict the compressed file. nginx_conf: more lines for nginx's server block. early: the install
     must stop having taken less than half of what is served (the summary's bytes=). blanks:
     everything (workdir, nginx's files, the disk, the kernel QEMU boots) under folders whose names
-    hold blanks."""
+    hold blanks. bad_read: a sector whose reads fail (QEMU's blkdebug), None for none."""
     return dict(server=server, size=size, status=status, layout=layout, sha=sha, cmdline=cmdline,
                 expect=expect, forbid=forbid, vm=vm, disk_size=disk_mib * MIB, block=block, sparse=sparse,
                 path=path, requests=requests, max_seconds=max_seconds, timeout=timeout, userinfo=userinfo,
                 url=url, job=job, secrets=secrets, key=key, raw=raw, sums=sums, holes=holes, blk_opts=blk_opts,
-                zeroed=zeroed, fmt=fmt, mangle=mangle, nginx_conf=nginx_conf, early=early, blanks=blanks)
+                zeroed=zeroed, fmt=fmt, mangle=mangle, nginx_conf=nginx_conf, early=early, blanks=blanks,
+                bad_read=bad_read)
 
 
 def fault(mode, count=1, at=None, **options):
@@ -421,9 +423,26 @@ CASES["qcow2-norange"] = case("nginx", QIMG, fmt="qcow2", nginx_conf="max_ranges
 # The guest disk is larger than the disk: refused by the header, before anything is written.
 CASES["qcow2-toobig"] = case("nginx", QIMG, fmt="qcow2", disk_mib=4, status="toobig", layout="untouched",
                              expect=(rf"error: the image is {QIMG} bytes but disk vda holds {4 * MIB}; nothing written",))
-# The clusters reach the disk out of file order: a hash of the written stream means nothing.
-CASES["qcow2-readback"] = case("nginx", QIMG, fmt="qcow2", cmdline="verify=readback", status="format",
-                               layout="untouched", expect=(r"error: qcow2: raw_sha256= and verify=readback do not work",))
+# The clusters reach the disk out of file order. raw_sha256= reads the guest image back in order
+# (zero ranges must read as zeros) before the first MiB is written; a mismatch leaves it zero.
+CASES["qcow2-raw-sha256"] = case("nginx", QIMG, fmt="qcow2-zero", raw="right",
+                                 expect=(QCOW2_MAP, rf"install: {QIMG} bytes, raw_sha256 matches \(the guest image "
+                                         r"read back from disk vda", r"install: \d+ bytes, sha256 matches"))
+CASES["qcow2-raw-sha256-wrong"] = case("nginx", QIMG, fmt="qcow2", raw="wrong", status="hash", layout="head-zero",
+                                       expect=(r"error: raw_sha256 mismatch: got [0-9a-f]{64}; the first MiB stays "
+                                               r"zeroed",), forbid=(BREAK, r"writing the first MiB"))
+# verify=readback: the data runs, hashed as written, read back and hashed again; zeros checked.
+QCOW2_READBACK = rf"install: read back {QIMG} bytes from vda: \d+ data runs the same sha256, \d+ zero ranges zeros"
+CASES["qcow2-readback"] = case("nginx", QIMG, fmt="qcow2-zero", cmdline="verify=readback",
+                               expect=(QCOW2_MAP, QCOW2_READBACK))
+CASES["qcow2-c-readback"] = case("nginx", QIMG, fmt="qcow2-c", block=4096, cmdline="verify=readback",
+                                 expect=(QCOW2_PACKED, QCOW2_READBACK))
+# A read of the read-back fails (sector 4 MiB in, past the first MiB: written, then read only by
+# the read-back): a disk error, said with its sector.
+CASES["qcow2-readback-error"] = case("nginx", QIMG, fmt="qcow2", cmdline="verify=readback", status="disk",
+                                     bad_read=4 * MIB // 512,
+                                     expect=(r"error: disk vda: read failed at sector \d+: ",),
+                                     forbid=(BREAK, r"install: read back"))
 CASES["qcow2-backing"] = case("nginx", QIMG, fmt="qcow2-backing", status="format", layout="untouched",
                               expect=(r"error: qcow2: the image has a backing file",))
 CASES["qcow2-truncate"] = case(fault("normal"), QIMG, fmt="qcow2", mangle="truncate", status="format",
@@ -816,9 +835,18 @@ def qemu_argv(args, c, disk_path, job):
     # cases in provision_test.py).
     cmdline = f"qemu_exit=on {job}" + (" " + c["cmdline"] if c["cmdline"] else "") + " wipe=none"
     blk = vm["blk"] + (f",{BLK4K}" if c["block"] == 4096 else "") + (f",{c['blk_opts']}" if c["blk_opts"] else "")
+    drive = f"if=none,id=d0,format=raw,file={disk_path}"
+    if c["bad_read"] is not None:
+        # blkdebug sits below the raw format node (FACTS.md); rerror=report hands the error to
+        # the guest instead of pausing the VM.
+        cfg = os.path.join(args.workdir, "blkdebug.conf")
+        with open(cfg, "w") as f:
+            f.write(f'[inject-error]\nevent = "read_aio"\niotype = "read"\nerrno = "5"\nsector = "{c["bad_read"]}"\n')
+        drive = (f"if=none,id=d0,format=raw,file.driver=blkdebug,file.config={cfg},"
+                 f"file.image.filename={disk_path},werror=report,rerror=report")
     return qemu.base_args(vm["machine"], vm["memory"]) + [
         "-netdev", "user,id=n0", "-device", f"{vm['net']},netdev=n0",
-        "-drive", f"if=none,id=d0,format=raw,file={disk_path}", "-device", f"{blk},drive=d0",
+        "-drive", drive, "-device", f"{blk},drive=d0",
         "-kernel", kernel_path(args, c), "-append", cmdline]
 
 
