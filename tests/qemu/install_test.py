@@ -62,7 +62,7 @@ def case(server, size, status="ok", layout="image", sha="right", cmdline="", exp
          vm=Q35, disk_mib=64, block=512, sparse=False, path="/img.raw", requests=None, max_seconds=None,
          timeout=120, userinfo=None, url=None, job=None, secrets=(), key="sha256", raw=None, sums=None,
          holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, nginx_conf="", early=False, blanks=False,
-         bad_read=None):
+         bad_read=None, lost_writes=False):
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
     the run: image, head-zero (hash mismatch), untouched, partial (a failed download), unbootable
     (a failed decode: first MiB zero, anything up to what the summary says was written, then the
@@ -78,13 +78,15 @@ def case(server, size, status="ok", layout="image", sha="right", cmdline="", exp
     bigdict the compressed file. nginx_conf: more lines for nginx's server block. early: the install
     must stop having taken less than half of what is served (the summary's bytes=). blanks:
     everything (workdir, nginx's files, the disk, the kernel QEMU boots) under folders whose names
-    hold blanks. bad_read: a sector whose reads fail (QEMU's blkdebug), None for none."""
+    hold blanks. bad_read: a sector whose reads fail (QEMU's blkdebug), None for none.
+    lost_writes: a disk that drops every write and reads zeros (QEMU's null-co; the disk file
+    stays untouched)."""
     return dict(server=server, size=size, status=status, layout=layout, sha=sha, cmdline=cmdline,
                 expect=expect, forbid=forbid, vm=vm, disk_size=disk_mib * MIB, block=block, sparse=sparse,
                 path=path, requests=requests, max_seconds=max_seconds, timeout=timeout, userinfo=userinfo,
                 url=url, job=job, secrets=secrets, key=key, raw=raw, sums=sums, holes=holes, blk_opts=blk_opts,
                 zeroed=zeroed, fmt=fmt, mangle=mangle, nginx_conf=nginx_conf, early=early, blanks=blanks,
-                bad_read=bad_read)
+                bad_read=bad_read, lost_writes=lost_writes)
 
 
 def fault(mode, count=1, at=None, **options):
@@ -437,6 +439,16 @@ CASES["qcow2-readback"] = case("nginx", QIMG, fmt="qcow2-zero", cmdline="verify=
                                expect=(QCOW2_MAP, QCOW2_READBACK))
 CASES["qcow2-c-readback"] = case("nginx", QIMG, fmt="qcow2-c", block=4096, cmdline="verify=readback",
                                  expect=(QCOW2_PACKED, QCOW2_READBACK))
+# A disk that loses every write (reads give zeros): raw_sha256= finds it before the first MiB,
+# verify=readback after, by the data runs (the zero ranges do read as zeros).
+CASES["qcow2-raw-sha256-lost"] = case("nginx", QIMG, fmt="qcow2", raw="right", status="hash", layout="untouched",
+                                      lost_writes=True,
+                                      expect=(r"error: raw_sha256 mismatch: got [0-9a-f]{64}; the first MiB stays "
+                                              r"zeroed",), forbid=(BREAK, r"writing the first MiB"))
+CASES["qcow2-readback-lost"] = case("nginx", QIMG, fmt="qcow2", cmdline="verify=readback", status="verify",
+                                    layout="untouched", lost_writes=True,
+                                    expect=(r"error: read-back of disk vda does not match the image's data clusters "
+                                            r"as written",), forbid=(BREAK, r"install: read back"))
 # A read of the read-back fails (sector 4 MiB in, past the first MiB: written, then read only by
 # the read-back): a disk error, said with its sector.
 CASES["qcow2-readback-error"] = case("nginx", QIMG, fmt="qcow2", cmdline="verify=readback", status="disk",
@@ -844,6 +856,8 @@ def qemu_argv(args, c, disk_path, job):
             f.write(f'[inject-error]\nevent = "read_aio"\niotype = "read"\nerrno = "5"\nsector = "{c["bad_read"]}"\n')
         drive = (f"if=none,id=d0,format=raw,file.driver=blkdebug,file.config={cfg},"
                  f"file.image.filename={disk_path},werror=report,rerror=report")
+    if c["lost_writes"]:
+        drive = f"if=none,id=d0,driver=null-co,size={c['disk_size']},read-zeroes=on"
     return qemu.base_args(vm["machine"], vm["memory"]) + [
         "-netdev", "user,id=n0", "-device", f"{vm['net']},netdev=n0",
         "-drive", drive, "-device", f"{blk},drive=d0",
