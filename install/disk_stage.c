@@ -265,23 +265,37 @@ static int disk_wipe(struct disk_stage *d)
 /*
  * Before the first write: an image whose GPT is made for another sector size than the disk's
  * would not boot there (its header at LBA 1 is byte 512 or byte 4096), so it is refused while
- * the disk is untouched. Then the wipe. Runs once per install.
+ * the disk is untouched.
  */
-static int disk_prepare(struct disk_stage *d)
+static int sector_check(struct disk_stage *d, const uint8_t *img, size_t n)
 {
-    size_t n = d->end < HOLD_BYTES ? (size_t)d->end : HOLD_BYTES;
     uint32_t bs = d->disk->block_size;
     struct gpt_info g;
-    if (d->prepared)
-        return 0;
-    d->prepared = true;
-    uint32_t s = gpt_probe(d->hold, n, &g);
+    uint32_t s = gpt_probe(img, n, &g);
     if (s && s != bs)
         return stage_fail(&d->st, NP_EXIT_SECTOR, "the image's GPT is made for %u-byte sectors but disk %s has "
                           "%u-byte blocks; nothing written", s, d->disk->name, bs);
-    if (!s && bs != 512 && gpt_has_mbr(d->hold, n))
+    if (!s && bs != 512 && gpt_has_mbr(img, n))
         log_warn("install: the image has an MBR and no GPT: made for 512-byte sectors, it may not boot from "
                  "disk %s with %u-byte blocks\n", d->disk->name, bs);
+    return 0;
+}
+
+int disk_stage_check_head(struct disk_stage *d, const uint8_t *head, size_t n)
+{
+    d->head_checked = true;
+    return sector_check(d, head, n);
+}
+
+/* Before the first write: the sector-size check (unless it ran on bytes read ahead), then the wipe. Once. */
+static int disk_prepare(struct disk_stage *d)
+{
+    size_t n = d->end < HOLD_BYTES ? (size_t)d->end : HOLD_BYTES;
+    if (d->prepared)
+        return 0;
+    d->prepared = true;
+    if (!d->head_checked && sector_check(d, d->hold, n))
+        return -1;
     return disk_wipe(d);
 }
 

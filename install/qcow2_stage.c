@@ -16,6 +16,8 @@
 #define INFLATE_BITS    (-15)           /* raw deflate (2.5: no zlib header), any window */
 #define MAPS_MAX        3               /* map reads per install: a file that keeps changing stops */
 #define SCRATCH_BYTES   (1u << 20)      /* adjacent L2 tables read together: fewer requests */
+#define HEAD_BYTES      8192u           /* a GPT header at LBA 1 of 512- or 4096-byte sectors */
+#define DECODE_STEPS    64              /* zstd frames in one compressed cluster, at most */
 
 static struct qcow2_stage *of(struct stage *s)
 {
@@ -365,6 +367,64 @@ static enum np_exit map_failed(struct qcow2_stage *q, int err)
     return NP_EXIT_FORMAT;
 }
 
+/* A compressed cluster's clen file bytes in buf, decoded whole into q->cluster: 0, or -1 with err set. */
+static int decode_cluster(struct qcow2_stage *q, const struct qcow2_ext *e, const uint8_t *buf)
+{
+    const char *why = NULL;
+    size_t used = 0, made = 0, off = 0;
+    int r = 0;
+    if (q->h.compression == QCOW2_COMPRESSION_ZSTD) {
+        ZSTD_DCtx_reset(q->zs, ZSTD_reset_session_only);
+    } else {
+        inflateReset(&q->z);
+        q->z.next_out = q->cluster;
+        q->z.avail_out = (uInt)q->cluster_bytes;
+    }
+    q->z_made = 0;
+    for (unsigned i = 0; i < DECODE_STEPS && r == 0 && off < e->clen; i++) {
+        r = codec_step(q, buf + off, e->clen - off, &used, &made, &why);
+        off += used;
+        q->z_made = made;
+    }
+    if (r == 1 && made >= e->len && made <= q->h.cluster_size)
+        return 0;
+    return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: the compressed cluster for guest byte %llu at file byte %llu "
+                      "is corrupt: %s", (unsigned long long)e->guest, (unsigned long long)e->host,
+                      why ? why : "it does not decode to a whole cluster");
+}
+
+/*
+ * The guest disk's first HEAD_BYTES, read now with Range requests (the clusters holding them
+ * may come last in the file): the disk stage's sector-size check runs on them before anything
+ * is written. 0, or -1 (err set, or rd.status when a read failed).
+ */
+static int head_check(struct qcow2_stage *q)
+{
+    static uint8_t head[HEAD_BYTES];
+    size_t n = q->h.size < HEAD_BYTES ? (size_t)q->h.size : HEAD_BYTES;
+    NP_STRFN(memset)(head, 0, sizeof(head));    /* zero and unallocated clusters read as zeros */
+    for (size_t i = 0; i < q->map.ndata; i++) {
+        const struct qcow2_ext *e = &q->map.data[i];
+        if (e->guest >= n)
+            continue;
+        size_t m = e->len < n - e->guest ? e->len : n - (size_t)e->guest;
+        if (!e->clen) {
+            if (range_read(NULL, e->host, head + e->guest, m))
+                return -1;
+            continue;
+        }
+        uint8_t *buf = compress_alloc(e->clen);
+        if (!buf)
+            return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: no memory for a compressed cluster");
+        int err = range_read(NULL, e->host, buf, e->clen) ? -1 : decode_cluster(q, e, buf);
+        compress_free(buf);
+        if (err)
+            return -1;
+        NP_STRFN(memcpy)(head + e->guest, q->cluster, m);
+    }
+    return disk_stage_check_head(q->disk, head, n);
+}
+
 enum np_exit qcow2_stage_map(struct qcow2_stage *q, const char *url, const struct http_get_opts *o)
 {
     uint8_t *scratch;
@@ -382,13 +442,16 @@ enum np_exit qcow2_stage_map(struct qcow2_stage *q, const char *url, const struc
         return map_failed(q, err);
     if (q->map.compressed && codec_ready(q))
         return NP_EXIT_FORMAT;
-    q->want_map = false;
-    q->mapped = true;
     uint64_t ms = (clock_us() - t0) / 1000;
     log_info("qcow2: %u table reads (%llu KiB) in %llu ms: %llu MiB of data in %zu runs (%llu compressed "
              "clusters), %llu MiB of zeros in %zu ranges\n", rd.reads, (unsigned long long)(rd.bytes >> 10),
              (unsigned long long)ms, (unsigned long long)(q->map.data_bytes >> 20), q->map.ndata,
              (unsigned long long)q->map.compressed, (unsigned long long)(q->map.zero_bytes >> 20), q->map.nzero);
+    rd.status = NP_EXIT_OK;
+    if (head_check(q))
+        return rd.status != NP_EXIT_OK ? rd.status : q->st.err->status;    /* the HTTP client said why */
+    q->want_map = false;
+    q->mapped = true;
     return NP_EXIT_OK;
 }
 
@@ -430,6 +493,7 @@ int qcow2_stage_readback(struct qcow2_stage *q)
     static struct checksum_hash h;
     struct digest got;
     const char *name = q->disk->disk->name;
+    uint64_t t0 = clock_us();
     checksum_hash_start(&h, DIGEST_SHA256);
     for (size_t i = 0; i < q->map.ndata; i++) {
         const struct qcow2_ext *e = &q->map.data[i];
@@ -451,7 +515,8 @@ int qcow2_stage_readback(struct qcow2_stage *q)
                               "zeros and are not", name, (unsigned long long)z->guest,
                               (unsigned long long)(z->guest + z->len));
     }
-    log_info("install: read back %llu bytes from %s: %zu data runs the same sha256, %zu zero ranges zeros\n",
-             (unsigned long long)q->h.size, name, q->map.ndata, q->map.nzero);
+    log_info("install: read back %llu bytes from %s in %llu ms: %zu data runs the same sha256, %zu zero ranges "
+             "zeros\n", (unsigned long long)q->h.size, name, (unsigned long long)((clock_us() - t0) / 1000),
+             q->map.ndata, q->map.nzero);
     return 0;
 }

@@ -36,7 +36,8 @@ MIB = 1 << 20
 SKIP = 77
 NGINX = "/usr/sbin/nginx"
 EXIT = {"ok": 0, "usage": 1, "disk": 6, "verify": 7, "net": 8, "dhcp": 9, "dns": 10, "http": 11,
-        "hash": 12, "toobig": 13, "connect": 14, "short": 15, "noroute": 16, "format": 17}
+        "hash": 12, "toobig": 13, "connect": 14, "short": 15, "noroute": 16, "format": 17,
+        "sector": 21}
 SUMMARY = (r"result=(ok|error) code=(\w+) bytes=(\d+) (sha256|sha512)=([0-9a-f]{128}|[0-9a-f]{64}|-) "
            r"seconds=([\d.]+) MBps=([\d.]+) disk=(\S+) format=(\w+|-) written=(\d+) zeroed=(\d+)")
 COMPRESS = {"gzip": ["gzip", "-6nc"], "zstd": ["zstd", "-q", "-c"], "xz": ["xz", "-3c", "-T1"],
@@ -419,6 +420,12 @@ for name in ("qcow2", "qcow2-v2", "qcow2-c", "qcow2-v2-c", "qcow2-zero", "qcow2-
 CASES["qcow2-zeroes-off"] = case("nginx", QIMG, fmt="qcow2", blk_opts="write-zeroes=off", cmdline="format=qcow2",
                                  expect=(r"install: format qcow2 \(as format= says\)", QCOW2_MAP))
 CASES["qcow2-4k"] = case("nginx", QIMG, fmt="qcow2-c", block=4096, expect=(QCOW2_FORMAT, QCOW2_MAP))
+# A GPT for 512-byte sectors onto a 4K disk, its first cluster last in the file: the guest
+# disk's first bytes are read with the tables and it is refused then, before any write.
+CASES["qcow2-unordered-gpt-4k"] = case("nginx", QIMG, fmt="qcow2-unordered-gpt", block=4096, status="sector",
+                                       layout="untouched", sha=None,
+                                       expect=(QCOW2_MAP, r"error: the image's GPT is made for 512-byte sectors but "
+                                               r"disk vda has 4096-byte blocks; nothing written"))
 # The tables need Range requests: a server without them is refused before anything is written.
 CASES["qcow2-norange"] = case("nginx", QIMG, fmt="qcow2", nginx_conf="max_ranges 0;", status="format",
                               layout="untouched", expect=(r"error: qcow2: the server does not answer Range requests",))
@@ -434,7 +441,7 @@ CASES["qcow2-raw-sha256-wrong"] = case("nginx", QIMG, fmt="qcow2", raw="wrong", 
                                        expect=(r"error: raw_sha256 mismatch: got [0-9a-f]{64}; the first MiB stays "
                                                r"zeroed",), forbid=(BREAK, r"writing the first MiB"))
 # verify=readback: the data runs, hashed as written, read back and hashed again; zeros checked.
-QCOW2_READBACK = rf"install: read back {QIMG} bytes from vda: \d+ data runs the same sha256, \d+ zero ranges zeros"
+QCOW2_READBACK = rf"install: read back {QIMG} bytes from vda in \d+ ms: \d+ data runs the same sha256, \d+ zero ranges zeros"
 CASES["qcow2-readback"] = case("nginx", QIMG, fmt="qcow2-zero", cmdline="verify=readback",
                                expect=(QCOW2_MAP, QCOW2_READBACK))
 CASES["qcow2-c-readback"] = case("nginx", QIMG, fmt="qcow2-c", block=4096, cmdline="verify=readback",
@@ -477,11 +484,12 @@ CASES["qcow2-map-too-big"] = case("nginx", 512 * MIB, fmt="qcow2-many-runs", vm=
                                   expect=(r"error: qcow2: the map of the image's clusters needs \d+ MiB \(524288 runs\), "
                                           r"there is room for \d+ (MiB|KiB); nothing written",))
 # The first three responses are cut after 20000 bytes: the stream's first (stopped after the
-# header anyway), the L1 table's (shorter), and the L2 table's (64 KiB): it resumes.
+# header anyway), the L1 table's (shorter), and the L2 table's (64 KiB): it resumes; then the
+# guest disk's first 8 KiB (for the sector-size check), and the stream.
 CASES["qcow2-cut-tables"] = case(fault("cut", count=3, at=20000), QIMG, fmt="qcow2", forbid=(),
                                  expect=(QCOW2_MAP, r"http: [^\n]* at byte \d+ of \d+\n",
                                          r"http: 206 from 10\.0\.2\.2, \d+ bytes from byte \d+"),
-                                 requests=log_shape([200, 206, 206, 206, 200]))
+                                 requests=log_shape([200, 206, 206, 206, 206, 200]))
 # Each response for the file is cut after a third of it: the table reads (short) get theirs
 # whole, the main stream is resumed twice, as a raw one is.
 CASES["qcow2-cut-resume"] = case(fault("cut", count=ALWAYS, at=1 / 3), QIMG, fmt="qcow2", forbid=(),
@@ -520,7 +528,8 @@ def qcow2_image(fmt, img, workdir):
     """(file bytes, guest bytes with data) of img as qemu-img makes it: fmt is qcow2 and any of
     -v2 (compat=0.10), -c (compressed), -zstd (compressed with zstd), -zero (a zero cluster over
     data, by qemu-io's write -z), -unordered (written by qemu-io from the last cluster to the first),
-    -backing (an overlay of a base image)."""
+    -backing (an overlay of a base image), -gpt (an empty GPT for 512-byte sectors written over its
+    start: the image no longer matches img)."""
     parts = fmt.split("-")[1:]
     raw, out = os.path.join(workdir, "src.raw"), os.path.join(workdir, "img.qcow2")
     img.write(raw)
@@ -550,6 +559,17 @@ def qcow2_image(fmt, img, workdir):
         subprocess.run(conv + [raw, out], check=True)
     if "zero" in parts:
         subprocess.run(["qemu-io", "-f", "qcow2", "-c", f"write -z {QZERO[0]} {QZERO[1]}", out], check=True,
+                       stdout=subprocess.DEVNULL)
+    if "gpt" in parts:      # sgdisk's empty GPT (512-byte sectors) over the first 17 KiB, in place
+        table = os.path.join(workdir, "gpt.bin")
+        with open(table, "wb") as f:
+            f.truncate(img.size)
+        subprocess.run(["sgdisk", "-o", table], check=True, stdout=subprocess.DEVNULL)
+        with open(table, "rb") as f:
+            head = f.read(34 * 512)
+        with open(table, "wb") as f:
+            f.write(head)
+        subprocess.run(["qemu-io", "-f", "qcow2", "-c", f"write -s {table} 0 {len(head)}", out], check=True,
                        stdout=subprocess.DEVNULL)
     m = subprocess.run(["qemu-img", "map", "-f", "qcow2", "--output=json", out], check=True,
                        stdout=subprocess.PIPE).stdout
