@@ -494,6 +494,10 @@ CASES["qcow2-cut-tables"] = case(fault("cut", count=3, at=20000), QIMG, fmt="qco
 # whole, the main stream is resumed twice, as a raw one is.
 CASES["qcow2-cut-resume"] = case(fault("cut", count=ALWAYS, at=1 / 3), QIMG, fmt="qcow2", forbid=(),
                                  expect=(QCOW2_MAP, r"http: [^\n]* at byte \d+ of \d+\n"))
+# The same with verify=readback: the cuts fall inside data runs, whose hash goes on across them.
+CASES["qcow2-cut-resume-readback"] = case(fault("cut", count=ALWAYS, at=1 / 3), QIMG, fmt="qcow2", forbid=(),
+                                          cmdline="verify=readback",
+                                          expect=(r"http: [^\n]* at byte \d+ of \d+\n", QCOW2_READBACK))
 
 
 def qcow2_many_runs(size):
