@@ -8,9 +8,9 @@
  * The raw checksum (raw_sha256=, or verify=readback's hash of what was written) is always the
  * stage right before the disk; a qcow2 image has none (its clusters come out of order): the
  * guest image is read back and hashed before the first MiB is written (raw_sha256=), and its
- * data runs, hashed in file order as written, are read back after (verify=readback). Credit to TCP: with a decoder, the decoder releases its input as
- * it consumes it and the disk's releases do nothing; a raw image reaches the disk as served,
- * and the disk releases.
+ * data runs, hashed in file order as written, are read back after (verify=readback).
+ * Credit to TCP: with a decoder, the decoder releases its input as it consumes it and the
+ * disk's releases do nothing; a raw image reaches the disk as served, and the disk releases.
  */
 #include "install/install.h"
 

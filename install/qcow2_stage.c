@@ -480,12 +480,19 @@ int qcow2_stage_raw_check(struct qcow2_stage *q, const struct digest *want)
     return 0;
 }
 
-/* Bytes of a zero range as read back: not_zero becomes true at the first byte that is not 0. */
+/* A zero range as read back, compared with the disk stage's MiB of zeros. */
+struct zero_check {
+    const uint8_t *zero;
+    bool not_zero;
+};
+
 static void zero_feed(void *ctx, const uint8_t *p, size_t len)
 {
-    bool *not_zero = ctx;
-    for (size_t i = 0; i < len && !*not_zero; i++)
-        *not_zero = p[i] != 0;
+    struct zero_check *z = ctx;
+    for (size_t i = 0, k; i < len && !z->not_zero; i += k) {
+        k = len - i < DISK_STAGE_HOLD_BYTES ? len - i : DISK_STAGE_HOLD_BYTES;
+        z->not_zero = NP_STRFN(memcmp)(p + i, z->zero, k) != 0;
+    }
 }
 
 int qcow2_stage_readback(struct qcow2_stage *q)
@@ -507,10 +514,10 @@ int qcow2_stage_readback(struct qcow2_stage *q)
                           "as written", name);
     for (size_t i = 0; i < q->map.nzero; i++) {
         const struct qcow2_zero *z = &q->map.zero[i];
-        bool not_zero = false;
-        if (disk_stage_read(q->disk, z->guest, z->guest + z->len, zero_feed, &not_zero))
+        struct zero_check zc = { q->disk->zero, false };
+        if (disk_stage_read(q->disk, z->guest, z->guest + z->len, zero_feed, &zc))
             return -1;
-        if (not_zero)
+        if (zc.not_zero)
             return stage_fail(&q->st, NP_EXIT_VERIFY, "read-back of disk %s: guest bytes %llu to %llu should be "
                               "zeros and are not", name, (unsigned long long)z->guest,
                               (unsigned long long)(z->guest + z->len));
