@@ -265,23 +265,37 @@ static int disk_wipe(struct disk_stage *d)
 /*
  * Before the first write: an image whose GPT is made for another sector size than the disk's
  * would not boot there (its header at LBA 1 is byte 512 or byte 4096), so it is refused while
- * the disk is untouched. Then the wipe. Runs once per install.
+ * the disk is untouched.
  */
-static int disk_prepare(struct disk_stage *d)
+static int sector_check(struct disk_stage *d, const uint8_t *img, size_t n)
 {
-    size_t n = d->end < HOLD_BYTES ? (size_t)d->end : HOLD_BYTES;
     uint32_t bs = d->disk->block_size;
     struct gpt_info g;
-    if (d->prepared)
-        return 0;
-    d->prepared = true;
-    uint32_t s = gpt_probe(d->hold, n, &g);
+    uint32_t s = gpt_probe(img, n, &g);
     if (s && s != bs)
         return stage_fail(&d->st, NP_EXIT_SECTOR, "the image's GPT is made for %u-byte sectors but disk %s has "
                           "%u-byte blocks; nothing written", s, d->disk->name, bs);
-    if (!s && bs != 512 && gpt_has_mbr(d->hold, n))
+    if (!s && bs != 512 && gpt_has_mbr(img, n))
         log_warn("install: the image has an MBR and no GPT: made for 512-byte sectors, it may not boot from "
                  "disk %s with %u-byte blocks\n", d->disk->name, bs);
+    return 0;
+}
+
+int disk_stage_check_head(struct disk_stage *d, const uint8_t *head, size_t n)
+{
+    d->head_checked = true;
+    return sector_check(d, head, n);
+}
+
+/* Before the first write: the sector-size check (unless it ran on bytes read ahead), then the wipe. Once. */
+static int disk_prepare(struct disk_stage *d)
+{
+    size_t n = d->end < HOLD_BYTES ? (size_t)d->end : HOLD_BYTES;
+    if (d->prepared)
+        return 0;
+    d->prepared = true;
+    if (!d->head_checked && sector_check(d, d->hold, n))
+        return -1;
     return disk_wipe(d);
 }
 
@@ -359,6 +373,7 @@ static int disk_begin(struct stage *s, uint64_t offset, uint64_t total)
         return -1;
     sring_init(&d->ring, d->ring.buf, d->ring.size, d->ring.chunk, d->ring.block, HOLD_BYTES, cap);
     d->pos = d->end = d->written = 0;
+    d->committed = false;
     NP_STRFN(memset)(d->hold, 0, HOLD_BYTES);  /* what a qcow2 image leaves out of its first MiB is zeros */
     d->ring_in = d->ring_credited = 0;
     d->zeroed_bytes = 0;    /* the old stream's zeroes are written over */
@@ -514,20 +529,45 @@ int disk_stage_commit(struct disk_stage *d)
         log_info("install: the image ends inside a block: %zu zero bytes pad it\n", padded - n);
     if (gpt_move(d, n))
         return -1;
-    return disk_sync(d, BLK_WRITE, 0, d->hold, padded) || disk_flush(d) ? -1 : 0;
+    if (disk_sync(d, BLK_WRITE, 0, d->hold, padded) || disk_flush(d))
+        return -1;
+    d->committed = true;
+    return 0;
+}
+
+/* [from, to) of the held first MiB, not yet on the disk. */
+static size_t read_held(struct disk_stage *d, uint64_t from, uint64_t to,
+                        void (*feed)(void *ctx, const uint8_t *p, size_t len), void *ctx)
+{
+    size_t n = (size_t)((to < HOLD_BYTES ? to : HOLD_BYTES) - from);
+    feed(ctx, d->hold + from, n);
+    return n;
+}
+
+int disk_stage_read(struct disk_stage *d, uint64_t from, uint64_t to,
+                    void (*feed)(void *ctx, const uint8_t *p, size_t len), void *ctx)
+{
+    uint32_t bs = d->disk->block_size;
+    while (from < to) {
+        if (!d->committed && from < HOLD_BYTES) {
+            from += read_held(d, from, to, feed, ctx);
+            continue;
+        }
+        uint64_t at = from / bs * bs;   /* reads are whole blocks: from may lie inside one */
+        size_t skip = (size_t)(from - at);
+        size_t n = to - from < d->ring.chunk - skip ? (size_t)(to - from) : d->ring.chunk - skip;
+        size_t whole = (skip + n + bs - 1) / bs * bs;
+        if (disk_sync(d, BLK_READ, at, d->ring.buf, whole))
+            return -1;
+        if (at < d->orig_len)   /* what gpt_move changed on purpose: the image's bytes */
+            NP_STRFN(memcpy)(d->ring.buf, d->orig + at, d->orig_len - at < whole ? d->orig_len - at : whole);
+        feed(ctx, d->ring.buf + skip, n);
+        from += n;
+    }
+    return 0;
 }
 
 int disk_stage_readback(struct disk_stage *d, void (*feed)(void *ctx, const uint8_t *p, size_t len), void *ctx)
 {
-    for (uint64_t off = 0; off < d->end;) {
-        size_t n = d->end - off < d->ring.chunk ? (size_t)(d->end - off) : d->ring.chunk;
-        size_t whole = (n + d->disk->block_size - 1) / d->disk->block_size * d->disk->block_size;
-        if (disk_sync(d, BLK_READ, off, d->ring.buf, whole))
-            return -1;
-        if (off == 0 && d->orig_len)    /* what gpt_move changed on purpose: the image's bytes */
-            NP_STRFN(memcpy)(d->ring.buf, d->orig, d->orig_len < n ? d->orig_len : n);
-        feed(ctx, d->ring.buf, n);
-        off += n;
-    }
-    return 0;
+    return disk_stage_read(d, 0, d->end, feed, ctx);
 }

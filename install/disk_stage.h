@@ -49,6 +49,8 @@ struct disk_stage {
     enum disk_wipe wipe;    /* set after init; default DISK_WIPE_ENDS */
     bool gpt_keep;          /* gpt=keep: the image's GPT as it is, backup where the image put it */
     bool prepared;          /* the sector-size check and the wipe ran */
+    bool committed;         /* the held first MiB is on the disk */
+    bool head_checked;      /* the sector-size check ran on bytes read ahead (disk_stage_check_head) */
     uint8_t orig[8192];     /* the image's first two sectors before the GPT was moved (read-back) */
     size_t orig_len;
 };
@@ -75,6 +77,13 @@ int disk_stage_seek(struct disk_stage *d, uint64_t pos);
  */
 int disk_stage_zero(struct disk_stage *d, uint64_t from, uint64_t to);
 
+/*
+ * The image's first n bytes known ahead (a qcow2 image's guest bytes, read with its tables,
+ * while its first MiB may reach the disk last): the sector-size check runs on them now, not on
+ * the held MiB at the first write. 0, or -1 with err set (NP_EXIT_SECTOR); nothing is written.
+ */
+int disk_stage_check_head(struct disk_stage *d, const uint8_t *head, size_t n);
+
 /* Submits ring writes and reaps completions; -1 when the disk failed (err says why). */
 int disk_stage_pump(struct disk_stage *d);
 
@@ -88,7 +97,16 @@ void disk_stage_settle(struct disk_stage *d);
  */
 int disk_stage_commit(struct disk_stage *d);
 
-/* Reads the image back from the disk in chunks and hands each to feed: 0 or -1 (err set). */
+/*
+ * Image bytes [from, to) as they are now, in order, in chunks handed to feed: before
+ * disk_stage_commit the first MiB from the held buffer, the rest (and everything after commit)
+ * read from the disk, with the image's own first sectors in place of a moved GPT's. 0 or -1
+ * (err set: the disk failed a read).
+ */
+int disk_stage_read(struct disk_stage *d, uint64_t from, uint64_t to,
+                    void (*feed)(void *ctx, const uint8_t *p, size_t len), void *ctx);
+
+/* Reads the whole image back, [0, end): disk_stage_read. 0 or -1 (err set). */
 int disk_stage_readback(struct disk_stage *d, void (*feed)(void *ctx, const uint8_t *p, size_t len),
                         void *ctx);
 

@@ -6,9 +6,11 @@
  * or, for a qcow2 image, detect -> qcow2 (its tables read first with Range requests, then each
  * cluster written at its guest offset) -> disk.
  * The raw checksum (raw_sha256=, or verify=readback's hash of what was written) is always the
- * stage right before the disk. Credit to TCP: with a decoder, the decoder releases its input as
- * it consumes it and the disk's releases do nothing; a raw image reaches the disk as served,
- * and the disk releases.
+ * stage right before the disk; a qcow2 image has none (its clusters come out of order): the
+ * guest image is read back and hashed before the first MiB is written (raw_sha256=), and its
+ * data runs, hashed in file order as written, are read back after (verify=readback).
+ * Credit to TCP: with a decoder, the decoder releases its input as it consumes it and the
+ * disk's releases do nothing; a raw image reaches the disk as served, and the disk releases.
  */
 #include "install/install.h"
 
@@ -420,9 +422,13 @@ static enum np_exit finish(const struct install_opts *o)
 {
     /* The read-back is of the bytes written: the raw stage's digest when there is one. */
     const struct digest *written = o->have_raw || o->readback ? &job.raw.digest : &job.sum.digest;
+    bool qcow2 = job.detect.got == FORMAT_QCOW2;    /* its clusters came out of order: checked by reading */
+    if (qcow2 && o->have_raw && qcow2_stage_raw_check(&job.qcow2, &o->raw))
+        return fail_with(job.err.status != NP_EXIT_OK ? job.err.status : NP_EXIT_DISK);
     log_info("install: every check passed; writing the first MiB\n");
     report_stages();
-    if (disk_stage_commit(&job.disk) || (o->readback && readback(written)))
+    if (disk_stage_commit(&job.disk) ||
+        (o->readback && (qcow2 ? qcow2_stage_readback(&job.qcow2) : readback(written))))
         return fail_with(job.err.status != NP_EXIT_OK ? job.err.status : NP_EXIT_DISK);
     summary(NP_EXIT_OK, &job.sum.digest);
     return NP_EXIT_OK;
@@ -485,7 +491,7 @@ static void build_chain(const struct install_opts *o)
     zstd_stage_init(&job.zstd, tail, &job.err, http_get_release);
     xz_stage_init(&job.xz, tail, &job.err, http_get_release);
     bzip2_stage_init(&job.bzip2, tail, &job.err, http_get_release);
-    qcow2_stage_init(&job.qcow2, &job.disk, tail == &job.disk.st, &job.err, http_get_release);
+    qcow2_stage_init(&job.qcow2, &job.disk, o->readback, &job.err, http_get_release);
     struct stage *const to[FORMAT_COUNT] = {
         [FORMAT_RAW] = tail,
         [FORMAT_GZIP] = &job.gzip.dec.st,

@@ -17,6 +17,8 @@
 #define INFLATE_BITS    (-15)           /* raw deflate (2.5: no zlib header), any window */
 #define MAPS_MAX        3               /* map reads per install: a file that keeps changing stops */
 #define SCRATCH_BYTES   (1u << 20)      /* adjacent L2 tables read together: fewer requests */
+#define HEAD_BYTES      8192u           /* a GPT header at LBA 1 of 512- or 4096-byte sectors */
+#define DECODE_STEPS    64              /* zstd frames in one compressed cluster, at most */
 
 static struct qcow2_stage *of(struct stage *s)
 {
@@ -57,9 +59,6 @@ static int q_begin(struct stage *s, uint64_t offset, uint64_t total)
                               (unsigned long long)offset, (unsigned long long)q->in_pos);
         return 0;
     }
-    if (!q->direct)
-        return stage_fail(s, NP_EXIT_FORMAT, "qcow2: raw_sha256= and verify=readback do not work with qcow2 images "
-                          "(their clusters reach the disk out of order); check the file with sha256= instead");
     if (total == STAGE_LEN_UNKNOWN)
         return stage_fail(s, NP_EXIT_FORMAT, "qcow2: the server does not say the file's length, which reading "
                           "a qcow2 image's tables needs");
@@ -70,11 +69,32 @@ static int q_begin(struct stage *s, uint64_t offset, uint64_t total)
     q->want_map = false;
     if (q->mapped && !q->streaming && total == q->total) {
         q->streaming = true;    /* the pass this map was read for */
+        if (q->verify)
+            checksum_hash_start(&q->runs, DIGEST_SHA256);
         return stage_begin(&q->disk->st, 0, q->h.size);
     }
     q->total = total;
     q->mapped = q->streaming = false;   /* a new file, or a restart: its tables are read afresh */
     return 0;
+}
+
+/* A run's place as verify=readback hashes it before its bytes: guest offset and length, LE. */
+static void run_head(struct checksum_hash *h, const struct qcow2_ext *e)
+{
+    uint8_t head[12];
+    for (unsigned i = 0; i < 8; i++)
+        head[i] = (uint8_t)(e->guest >> (8 * i));
+    for (unsigned i = 0; i < 4; i++)
+        head[8 + i] = (uint8_t)(e->len >> (8 * i));
+    checksum_hash_update(h, head, sizeof(head));
+}
+
+/* A run's bytes go to the disk at guest offset at; verify=readback hashes them on the way. */
+static int run_write(struct qcow2_stage *q, uint64_t at, const uint8_t *p, size_t n)
+{
+    if (q->verify)
+        checksum_hash_update(&q->runs, p, n);
+    return disk_stage_seek(q->disk, at) || stage_write(&q->disk->st, p, n) ? -1 : 0;
 }
 
 /* Input bytes the stage is done with: TCP may send more. */
@@ -141,7 +161,9 @@ static int inflate_some(struct qcow2_stage *q, const struct qcow2_ext *e, const 
         if (made < e->len || made > q->h.cluster_size)
             return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: the compressed cluster for guest byte %llu decodes "
                               "to %zu bytes, not %u", (unsigned long long)e->guest, made, (unsigned)e->len);
-        return disk_stage_seek(q->disk, e->guest) || stage_write(&q->disk->st, q->cluster, e->len) ? -1 : 0;
+        if (q->verify)
+            run_head(&q->runs, e);
+        return run_write(q, e->guest, q->cluster, e->len);
     }
     if (!why && made > q->h.cluster_size)
         why = "it decodes to more than a cluster";
@@ -175,7 +197,9 @@ static int stream(struct qcow2_stage *q, const uint8_t *p, size_t len)
         } else {
             uint64_t into = q->in_pos - e->host;
             n = e->len - into < len ? (size_t)(e->len - into) : len;
-            if (disk_stage_seek(q->disk, e->guest + into) || stage_write(&q->disk->st, p, n))
+            if (q->verify && !q->in_ext)
+                run_head(&q->runs, e);
+            if (run_write(q, e->guest + into, p, n))
                 return -1;
             q->in_ext = into + n < e->len;
             q->next += !q->in_ext;
@@ -212,6 +236,8 @@ static int q_end(struct stage *s)
         if (disk_stage_zero(q->disk, q->map.zero[i].guest, q->map.zero[i].guest + q->map.zero[i].len))
             return -1;
     q->streaming = q->mapped = false;   /* this map was used: another pass reads it again */
+    if (q->verify)
+        checksum_hash_finish(&q->runs, &q->runs_digest);
     return stage_end(&q->disk->st);
 }
 
@@ -222,13 +248,13 @@ static const struct stage_ops qcow2_ops = {
     .end = q_end,
 };
 
-void qcow2_stage_init(struct qcow2_stage *q, struct disk_stage *disk, bool direct, struct stage_error *err,
+void qcow2_stage_init(struct qcow2_stage *q, struct disk_stage *disk, bool verify, struct stage_error *err,
                       void (*release)(size_t len))
 {
     NP_STRFN(memset)(q, 0, sizeof(*q));
     q->st = (struct stage){ &qcow2_ops, &disk->st, err };
     q->disk = disk;
-    q->direct = direct;
+    q->verify = verify;
     q->release = release;
 }
 
@@ -318,6 +344,64 @@ static enum np_exit map_failed(struct qcow2_stage *q, int err)
     return NP_EXIT_FORMAT;
 }
 
+/* A compressed cluster's clen file bytes in buf, decoded whole into q->cluster: 0, or -1 with err set. */
+static int decode_cluster(struct qcow2_stage *q, const struct qcow2_ext *e, const uint8_t *buf)
+{
+    const char *why = NULL;
+    size_t used = 0, made = 0, off = 0;
+    int r = 0;
+    if (q->h.compression == QCOW2_COMPRESSION_ZSTD) {
+        ZSTD_DCtx_reset(q->zs, ZSTD_reset_session_only);
+    } else {
+        inflateReset(&q->z);
+        q->z.next_out = q->cluster;
+        q->z.avail_out = (uInt)q->cluster_bytes;
+    }
+    q->z_made = 0;
+    for (unsigned i = 0; i < DECODE_STEPS && r == 0 && off < e->clen; i++) {
+        r = codec_step(q, buf + off, e->clen - off, &used, &made, &why);
+        off += used;
+        q->z_made = made;
+    }
+    if (r == 1 && made >= e->len && made <= q->h.cluster_size)
+        return 0;
+    return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: the compressed cluster for guest byte %llu at file byte %llu "
+                      "is corrupt: %s", (unsigned long long)e->guest, (unsigned long long)e->host,
+                      why ? why : "it does not decode to a whole cluster");
+}
+
+/*
+ * The guest disk's first HEAD_BYTES, read now with Range requests (the clusters holding them
+ * may come last in the file): the disk stage's sector-size check runs on them before anything
+ * is written. 0, or -1 (err set, or rd.status when a read failed).
+ */
+static int head_check(struct qcow2_stage *q)
+{
+    static uint8_t head[HEAD_BYTES];
+    size_t n = q->h.size < HEAD_BYTES ? (size_t)q->h.size : HEAD_BYTES;
+    NP_STRFN(memset)(head, 0, sizeof(head));    /* zero and unallocated clusters read as zeros */
+    for (size_t i = 0; i < q->map.ndata; i++) {
+        const struct qcow2_ext *e = &q->map.data[i];
+        if (e->guest >= n)
+            continue;
+        size_t m = e->len < n - e->guest ? e->len : n - (size_t)e->guest;
+        if (!e->clen) {
+            if (range_read(NULL, e->host, head + e->guest, m))
+                return -1;
+            continue;
+        }
+        uint8_t *buf = compress_alloc(e->clen);
+        if (!buf)
+            return stage_fail(&q->st, NP_EXIT_FORMAT, "qcow2: no memory for a compressed cluster");
+        int err = range_read(NULL, e->host, buf, e->clen) ? -1 : decode_cluster(q, e, buf);
+        compress_free(buf);
+        if (err)
+            return -1;
+        NP_STRFN(memcpy)(head + e->guest, q->cluster, m);
+    }
+    return disk_stage_check_head(q->disk, head, n);
+}
+
 enum np_exit qcow2_stage_map(struct qcow2_stage *q, const char *url, const struct http_get_opts *o)
 {
     uint8_t *scratch;
@@ -335,12 +419,88 @@ enum np_exit qcow2_stage_map(struct qcow2_stage *q, const char *url, const struc
         return map_failed(q, err);
     if (q->map.compressed && codec_ready(q))
         return NP_EXIT_FORMAT;
-    q->want_map = false;
-    q->mapped = true;
     uint64_t ms = (clock_us() - t0) / 1000;
     log_info("qcow2: %u table reads (%llu KiB) in %llu ms: %llu MiB of data in %zu runs (%llu compressed "
              "clusters), %llu MiB of zeros in %zu ranges\n", rd.reads, (unsigned long long)(rd.bytes >> 10),
              (unsigned long long)ms, (unsigned long long)(q->map.data_bytes >> 20), q->map.ndata,
              (unsigned long long)q->map.compressed, (unsigned long long)(q->map.zero_bytes >> 20), q->map.nzero);
+    rd.status = NP_EXIT_OK;
+    if (head_check(q))
+        return rd.status != NP_EXIT_OK ? rd.status : q->st.err->status;    /* the HTTP client said why */
+    q->want_map = false;
+    q->mapped = true;
     return NP_EXIT_OK;
+}
+
+static void hash_feed(void *ctx, const uint8_t *p, size_t len)
+{
+    checksum_hash_update(ctx, p, len);
+}
+
+int qcow2_stage_raw_check(struct qcow2_stage *q, const struct digest *want)
+{
+    static struct checksum_hash h;
+    struct digest got;
+    char hex[DIGEST_HEX_MAX];
+    uint64_t t0 = clock_us();
+    checksum_hash_start(&h, DIGEST_SHA256);
+    int err = disk_stage_read(q->disk, 0, q->h.size, hash_feed, &h);
+    checksum_hash_finish(&h, &got);
+    if (err)
+        return -1;
+    if (NP_STRFN(memcmp)(got.bytes, want->bytes, digest_len(got.alg))) {
+        digest_hex(&got, hex);
+        return stage_fail(&q->st, NP_EXIT_HASH, "raw_sha256 mismatch: got %s; the first MiB stays zeroed", hex);
+    }
+    log_info("install: %llu bytes, raw_sha256 matches (the guest image read back from disk %s in %llu ms)\n",
+             (unsigned long long)q->h.size, q->disk->disk->name, (unsigned long long)((clock_us() - t0) / 1000));
+    return 0;
+}
+
+/* A zero range as read back, compared with the disk stage's MiB of zeros. */
+struct zero_check {
+    const uint8_t *zero;
+    bool not_zero;
+};
+
+static void zero_feed(void *ctx, const uint8_t *p, size_t len)
+{
+    struct zero_check *z = ctx;
+    for (size_t i = 0, k; i < len && !z->not_zero; i += k) {
+        k = len - i < DISK_STAGE_HOLD_BYTES ? len - i : DISK_STAGE_HOLD_BYTES;
+        z->not_zero = NP_STRFN(memcmp)(p + i, z->zero, k) != 0;
+    }
+}
+
+int qcow2_stage_readback(struct qcow2_stage *q)
+{
+    static struct checksum_hash h;
+    struct digest got;
+    const char *name = q->disk->disk->name;
+    uint64_t t0 = clock_us();
+    checksum_hash_start(&h, DIGEST_SHA256);
+    for (size_t i = 0; i < q->map.ndata; i++) {
+        const struct qcow2_ext *e = &q->map.data[i];
+        run_head(&h, e);
+        if (disk_stage_read(q->disk, e->guest, e->guest + e->len, hash_feed, &h))
+            return checksum_hash_finish(&h, &got), -1;
+    }
+    checksum_hash_finish(&h, &got);
+    if (NP_STRFN(memcmp)(got.bytes, q->runs_digest.bytes, digest_len(got.alg)))
+        return stage_fail(&q->st, NP_EXIT_VERIFY, "read-back of disk %s does not match the image's data clusters "
+                          "as written", name);
+    for (size_t i = 0; i < q->map.nzero; i++) {
+        const struct qcow2_zero *z = &q->map.zero[i];
+        struct zero_check zc = { q->disk->zero, false };
+        if (disk_stage_read(q->disk, z->guest, z->guest + z->len, zero_feed, &zc))
+            return -1;
+        if (zc.not_zero)
+            return stage_fail(&q->st, NP_EXIT_VERIFY, "read-back of disk %s: guest bytes %llu to %llu should be "
+                              "zeros and are not", name, (unsigned long long)z->guest,
+                              (unsigned long long)(z->guest + z->len));
+    }
+    log_info("install: read back %llu bytes from %s in %llu ms: %zu data runs the same sha256, %zu zero ranges "
+             "zeros\n", (unsigned long long)q->h.size, name, (unsigned long long)((clock_us() - t0) / 1000),
+             q->map.ndata, q->map.nzero);
+    return 0;
 }

@@ -19,6 +19,8 @@
 
 #include <stdbool.h>
 
+#include "install/checksum.h"
+#include "install/digest.h"
 #include "install/disk_stage.h"
 #include "install/qcow2.h"
 #include "install/stage.h"
@@ -30,7 +32,9 @@ struct ZSTD_DCtx_s;
 struct qcow2_stage {
     struct stage st;
     struct disk_stage *disk;
-    bool direct;                /* nothing between this stage and the disk (no raw_sha256=) */
+    bool verify;                /* verify=readback: the runs are hashed as they are written */
+    struct checksum_hash runs;  /* of each data run in map order: its guest offset, length, bytes */
+    struct digest runs_digest;  /* valid after the stream ended */
     void (*release)(size_t len);
     struct qcow2_header h;
     uint8_t head[QCOW2_HEADER_BYTES];
@@ -53,9 +57,24 @@ struct qcow2_stage {
     size_t cluster_bytes;
 };
 
-/* direct: the disk stage comes right after (raw_sha256= and verify=readback are refused). */
-void qcow2_stage_init(struct qcow2_stage *q, struct disk_stage *disk, bool direct, struct stage_error *err,
+/* verify: hash the data runs as they are written, for qcow2_stage_readback. */
+void qcow2_stage_init(struct qcow2_stage *q, struct disk_stage *disk, bool verify, struct stage_error *err,
                       void (*release)(size_t len));
+
+/*
+ * raw_sha256= for a qcow2 image: after the stream ended (every run and zero range written and
+ * flushed), before disk_stage_commit, the guest image [0, virtual size) read back in order (the
+ * first MiB from the held buffer, the rest from the disk) and hashed with SHA-256.
+ * 0, or -1 with err set (NP_EXIT_HASH: a mismatch; NP_EXIT_DISK: a read failed).
+ */
+int qcow2_stage_raw_check(struct qcow2_stage *q, const struct digest *want);
+
+/*
+ * verify=readback for a qcow2 image, after disk_stage_commit: each data run read back in map
+ * order and hashed as it was hashed when written; each zero range must read back as zeros.
+ * 0, or -1 with err set (NP_EXIT_VERIFY: the disk does not hold what was written).
+ */
+int qcow2_stage_readback(struct qcow2_stage *q);
 
 /* The stage stopped the download to have its map read (the only reason it stops without an error). */
 bool qcow2_stage_wants_map(const struct qcow2_stage *q);

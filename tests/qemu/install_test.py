@@ -36,7 +36,8 @@ MIB = 1 << 20
 SKIP = 77
 NGINX = "/usr/sbin/nginx"
 EXIT = {"ok": 0, "usage": 1, "disk": 6, "verify": 7, "net": 8, "dhcp": 9, "dns": 10, "http": 11,
-        "hash": 12, "toobig": 13, "connect": 14, "short": 15, "noroute": 16, "format": 17}
+        "hash": 12, "toobig": 13, "connect": 14, "short": 15, "noroute": 16, "format": 17,
+        "sector": 21}
 SUMMARY = (r"result=(ok|error) code=(\w+) bytes=(\d+) (sha256|sha512)=([0-9a-f]{128}|[0-9a-f]{64}|-) "
            r"seconds=([\d.]+) MBps=([\d.]+) disk=(\S+) format=(\w+|-) written=(\d+) zeroed=(\d+)")
 COMPRESS = {"gzip": ["gzip", "-6nc"], "zstd": ["zstd", "-q", "-c"], "xz": ["xz", "-3c", "-T1"],
@@ -61,7 +62,8 @@ AHCI_E1000 = dict(machine="q35", memory="128M", net="e1000", blk="ide-hd,bus=ide
 def case(server, size, status="ok", layout="image", sha="right", cmdline="", expect=(), forbid=(BREAK,),
          vm=Q35, disk_mib=64, block=512, sparse=False, path="/img.raw", requests=None, max_seconds=None,
          timeout=120, userinfo=None, url=None, job=None, secrets=(), key="sha256", raw=None, sums=None,
-         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, nginx_conf="", early=False, blanks=False):
+         holes=False, blk_opts="", zeroed=None, fmt=None, mangle=None, nginx_conf="", early=False, blanks=False,
+         bad_read=None, lost_writes=False):
     """server: 'nginx' or a dict of FaultServer arguments. layout: what the disk must hold after
     the run: image, head-zero (hash mismatch), untouched, partial (a failed download), unbootable
     (a failed decode: first MiB zero, anything up to what the summary says was written, then the
@@ -77,12 +79,15 @@ def case(server, size, status="ok", layout="image", sha="right", cmdline="", exp
     bigdict the compressed file. nginx_conf: more lines for nginx's server block. early: the install
     must stop having taken less than half of what is served (the summary's bytes=). blanks:
     everything (workdir, nginx's files, the disk, the kernel QEMU boots) under folders whose names
-    hold blanks."""
+    hold blanks. bad_read: a sector whose reads fail (QEMU's blkdebug), None for none.
+    lost_writes: a disk that drops every write and reads zeros (QEMU's null-co; the disk file
+    stays untouched)."""
     return dict(server=server, size=size, status=status, layout=layout, sha=sha, cmdline=cmdline,
                 expect=expect, forbid=forbid, vm=vm, disk_size=disk_mib * MIB, block=block, sparse=sparse,
                 path=path, requests=requests, max_seconds=max_seconds, timeout=timeout, userinfo=userinfo,
                 url=url, job=job, secrets=secrets, key=key, raw=raw, sums=sums, holes=holes, blk_opts=blk_opts,
-                zeroed=zeroed, fmt=fmt, mangle=mangle, nginx_conf=nginx_conf, early=early, blanks=blanks)
+                zeroed=zeroed, fmt=fmt, mangle=mangle, nginx_conf=nginx_conf, early=early, blanks=blanks,
+                bad_read=bad_read, lost_writes=lost_writes)
 
 
 def fault(mode, count=1, at=None, **options):
@@ -415,15 +420,48 @@ for name in ("qcow2", "qcow2-v2", "qcow2-c", "qcow2-v2-c", "qcow2-zero", "qcow2-
 CASES["qcow2-zeroes-off"] = case("nginx", QIMG, fmt="qcow2", blk_opts="write-zeroes=off", cmdline="format=qcow2",
                                  expect=(r"install: format qcow2 \(as format= says\)", QCOW2_MAP))
 CASES["qcow2-4k"] = case("nginx", QIMG, fmt="qcow2-c", block=4096, expect=(QCOW2_FORMAT, QCOW2_MAP))
+# A GPT for 512-byte sectors onto a 4K disk, its first cluster last in the file: the guest
+# disk's first bytes are read with the tables and it is refused then, before any write.
+CASES["qcow2-unordered-gpt-4k"] = case("nginx", QIMG, fmt="qcow2-unordered-gpt", block=4096, status="sector",
+                                       layout="untouched", sha=None,
+                                       expect=(QCOW2_MAP, r"error: the image's GPT is made for 512-byte sectors but "
+                                               r"disk vda has 4096-byte blocks; nothing written"))
 # The tables need Range requests: a server without them is refused before anything is written.
 CASES["qcow2-norange"] = case("nginx", QIMG, fmt="qcow2", nginx_conf="max_ranges 0;", status="format",
                               layout="untouched", expect=(r"error: qcow2: the server does not answer Range requests",))
 # The guest disk is larger than the disk: refused by the header, before anything is written.
 CASES["qcow2-toobig"] = case("nginx", QIMG, fmt="qcow2", disk_mib=4, status="toobig", layout="untouched",
                              expect=(rf"error: the image is {QIMG} bytes but disk vda holds {4 * MIB}; nothing written",))
-# The clusters reach the disk out of file order: a hash of the written stream means nothing.
-CASES["qcow2-readback"] = case("nginx", QIMG, fmt="qcow2", cmdline="verify=readback", status="format",
-                               layout="untouched", expect=(r"error: qcow2: raw_sha256= and verify=readback do not work",))
+# The clusters reach the disk out of file order. raw_sha256= reads the guest image back in order
+# (zero ranges must read as zeros) before the first MiB is written; a mismatch leaves it zero.
+CASES["qcow2-raw-sha256"] = case("nginx", QIMG, fmt="qcow2-zero", raw="right",
+                                 expect=(QCOW2_MAP, rf"install: {QIMG} bytes, raw_sha256 matches \(the guest image "
+                                         r"read back from disk vda", r"install: \d+ bytes, sha256 matches"))
+CASES["qcow2-raw-sha256-wrong"] = case("nginx", QIMG, fmt="qcow2", raw="wrong", status="hash", layout="head-zero",
+                                       expect=(r"error: raw_sha256 mismatch: got [0-9a-f]{64}; the first MiB stays "
+                                               r"zeroed",), forbid=(BREAK, r"writing the first MiB"))
+# verify=readback: the data runs, hashed as written, read back and hashed again; zeros checked.
+QCOW2_READBACK = rf"install: read back {QIMG} bytes from vda in \d+ ms: \d+ data runs the same sha256, \d+ zero ranges zeros"
+CASES["qcow2-readback"] = case("nginx", QIMG, fmt="qcow2-zero", cmdline="verify=readback",
+                               expect=(QCOW2_MAP, QCOW2_READBACK))
+CASES["qcow2-c-readback"] = case("nginx", QIMG, fmt="qcow2-c", block=4096, cmdline="verify=readback",
+                                 expect=(QCOW2_PACKED, QCOW2_READBACK))
+# A disk that loses every write (reads give zeros): raw_sha256= finds it before the first MiB,
+# verify=readback after, by the data runs (the zero ranges do read as zeros).
+CASES["qcow2-raw-sha256-lost"] = case("nginx", QIMG, fmt="qcow2", raw="right", status="hash", layout="untouched",
+                                      lost_writes=True,
+                                      expect=(r"error: raw_sha256 mismatch: got [0-9a-f]{64}; the first MiB stays "
+                                              r"zeroed",), forbid=(BREAK, r"writing the first MiB"))
+CASES["qcow2-readback-lost"] = case("nginx", QIMG, fmt="qcow2", cmdline="verify=readback", status="verify",
+                                    layout="untouched", lost_writes=True,
+                                    expect=(r"error: read-back of disk vda does not match the image's data clusters "
+                                            r"as written",), forbid=(BREAK, r"install: read back"))
+# A read of the read-back fails (sector 4 MiB in, past the first MiB: written, then read only by
+# the read-back): a disk error, said with its sector.
+CASES["qcow2-readback-error"] = case("nginx", QIMG, fmt="qcow2", cmdline="verify=readback", status="disk",
+                                     bad_read=4 * MIB // 512,
+                                     expect=(r"error: disk vda: read failed at sector \d+: ",),
+                                     forbid=(BREAK, r"install: read back"))
 CASES["qcow2-backing"] = case("nginx", QIMG, fmt="qcow2-backing", status="format", layout="untouched",
                               expect=(r"error: qcow2: the image has a backing file",))
 CASES["qcow2-truncate"] = case(fault("normal"), QIMG, fmt="qcow2", mangle="truncate", status="format",
@@ -446,15 +484,20 @@ CASES["qcow2-map-too-big"] = case("nginx", 512 * MIB, fmt="qcow2-many-runs", vm=
                                   expect=(r"error: qcow2: the map of the image's clusters needs \d+ MiB \(524288 runs\), "
                                           r"there is room for \d+ (MiB|KiB); nothing written",))
 # The first three responses are cut after 20000 bytes: the stream's first (stopped after the
-# header anyway), the L1 table's (shorter), and the L2 table's (64 KiB): it resumes.
+# header anyway), the L1 table's (shorter), and the L2 table's (64 KiB): it resumes; then the
+# guest disk's first 8 KiB (for the sector-size check), and the stream.
 CASES["qcow2-cut-tables"] = case(fault("cut", count=3, at=20000), QIMG, fmt="qcow2", forbid=(),
                                  expect=(QCOW2_MAP, r"http: [^\n]* at byte \d+ of \d+\n",
                                          r"http: 206 from 10\.0\.2\.2, \d+ bytes from byte \d+"),
-                                 requests=log_shape([200, 206, 206, 206, 200]))
+                                 requests=log_shape([200, 206, 206, 206, 206, 200]))
 # Each response for the file is cut after a third of it: the table reads (short) get theirs
 # whole, the main stream is resumed twice, as a raw one is.
 CASES["qcow2-cut-resume"] = case(fault("cut", count=ALWAYS, at=1 / 3), QIMG, fmt="qcow2", forbid=(),
                                  expect=(QCOW2_MAP, r"http: [^\n]* at byte \d+ of \d+\n"))
+# The same with verify=readback: the cuts fall inside data runs, whose hash goes on across them.
+CASES["qcow2-cut-resume-readback"] = case(fault("cut", count=ALWAYS, at=1 / 3), QIMG, fmt="qcow2", forbid=(),
+                                          cmdline="verify=readback",
+                                          expect=(r"http: [^\n]* at byte \d+ of \d+\n", QCOW2_READBACK))
 
 
 def qcow2_many_runs(size):
@@ -489,7 +532,8 @@ def qcow2_image(fmt, img, workdir):
     """(file bytes, guest bytes with data) of img as qemu-img makes it: fmt is qcow2 and any of
     -v2 (compat=0.10), -c (compressed), -zstd (compressed with zstd), -zero (a zero cluster over
     data, by qemu-io's write -z), -unordered (written by qemu-io from the last cluster to the first),
-    -backing (an overlay of a base image)."""
+    -backing (an overlay of a base image), -gpt (an empty GPT for 512-byte sectors written over its
+    start: the image no longer matches img)."""
     parts = fmt.split("-")[1:]
     raw, out = os.path.join(workdir, "src.raw"), os.path.join(workdir, "img.qcow2")
     img.write(raw)
@@ -519,6 +563,17 @@ def qcow2_image(fmt, img, workdir):
         subprocess.run(conv + [raw, out], check=True)
     if "zero" in parts:
         subprocess.run(["qemu-io", "-f", "qcow2", "-c", f"write -z {QZERO[0]} {QZERO[1]}", out], check=True,
+                       stdout=subprocess.DEVNULL)
+    if "gpt" in parts:      # sgdisk's empty GPT (512-byte sectors) over the first 17 KiB, in place
+        table = os.path.join(workdir, "gpt.bin")
+        with open(table, "wb") as f:
+            f.truncate(img.size)
+        subprocess.run(["sgdisk", "-o", table], check=True, stdout=subprocess.DEVNULL)
+        with open(table, "rb") as f:
+            head = f.read(34 * 512)
+        with open(table, "wb") as f:
+            f.write(head)
+        subprocess.run(["qemu-io", "-f", "qcow2", "-c", f"write -s {table} 0 {len(head)}", out], check=True,
                        stdout=subprocess.DEVNULL)
     m = subprocess.run(["qemu-img", "map", "-f", "qcow2", "--output=json", out], check=True,
                        stdout=subprocess.PIPE).stdout
@@ -816,9 +871,20 @@ def qemu_argv(args, c, disk_path, job):
     # cases in provision_test.py).
     cmdline = f"qemu_exit=on {job}" + (" " + c["cmdline"] if c["cmdline"] else "") + " wipe=none"
     blk = vm["blk"] + (f",{BLK4K}" if c["block"] == 4096 else "") + (f",{c['blk_opts']}" if c["blk_opts"] else "")
+    drive = f"if=none,id=d0,format=raw,file={disk_path}"
+    if c["bad_read"] is not None:
+        # blkdebug sits below the raw format node (FACTS.md); rerror=report hands the error to
+        # the guest instead of pausing the VM.
+        cfg = os.path.join(args.workdir, "blkdebug.conf")
+        with open(cfg, "w") as f:
+            f.write(f'[inject-error]\nevent = "read_aio"\niotype = "read"\nerrno = "5"\nsector = "{c["bad_read"]}"\n')
+        drive = (f"if=none,id=d0,format=raw,file.driver=blkdebug,file.config={cfg},"
+                 f"file.image.filename={disk_path},werror=report,rerror=report")
+    if c["lost_writes"]:
+        drive = f"if=none,id=d0,driver=null-co,size={c['disk_size']},read-zeroes=on"
     return qemu.base_args(vm["machine"], vm["memory"]) + [
         "-netdev", "user,id=n0", "-device", f"{vm['net']},netdev=n0",
-        "-drive", f"if=none,id=d0,format=raw,file={disk_path}", "-device", f"{blk},drive=d0",
+        "-drive", drive, "-device", f"{blk},drive=d0",
         "-kernel", kernel_path(args, c), "-append", cmdline]
 
 
