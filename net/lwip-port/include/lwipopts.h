@@ -40,6 +40,7 @@
  */
 #define DHCP_COARSE_TIMER_SECS      1
 #define DHCP_RETRANS_MIN_SECS       5
+#define DHCP_TIMEOUT_SIZE_T         u32_t   /* lwIP 2.2: 1 s ticks of leases of days */
 
 #define MEM_ALIGNMENT               8
 #define MEM_SIZE                    (256 * 1024)
