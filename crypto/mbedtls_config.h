@@ -31,7 +31,8 @@
 /* Hashes, ciphers, AEAD. AES-NI and PCLMULQDQ are used when CPUID offers them. */
 #define MBEDTLS_SHA1_C                          /* to parse roots self-signed with SHA-1; never accepted in a chain */
 #define MBEDTLS_SHA256_C
-#define MBEDTLS_SHA512_C                        /* SHA-384 suites and signatures; the entropy pool */
+#define MBEDTLS_SHA384_C                        /* SHA-384 suites and signatures (3.x: apart from SHA-512) */
+#define MBEDTLS_SHA512_C                        /* SHA-512 signatures; the entropy pool */
 #define MBEDTLS_MD_C
 #define MBEDTLS_HKDF_C                          /* TLS 1.3's key schedule (PSA HKDF) */
 #define MBEDTLS_AES_C
