@@ -74,14 +74,15 @@
 #define MBEDTLS_X509_MAX_INTERMEDIATE_CA    8
 
 /*
- * TLS 1.3 and 1.2 client: ECDHE only (forward secrecy; TLS 1.3's ephemeral mode, no PSK-only),
- * AEAD only, SNI; TLS 1.2 sessions resume by ticket or ID (TLS 1.3 tickets are not kept).
+ * TLS 1.3 and 1.2 client: ECDHE only (forward secrecy; TLS 1.3's ephemeral and psk_dhe_ke modes,
+ * no PSK-only), AEAD only, SNI; sessions resume by ticket (TLS 1.3, TLS 1.2) or ID (TLS 1.2).
  */
 #define MBEDTLS_SSL_TLS_C
 #define MBEDTLS_SSL_CLI_C
 #define MBEDTLS_SSL_PROTO_TLS1_2
 #define MBEDTLS_SSL_PROTO_TLS1_3
 #define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL_ENABLED
+#define MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL_ENABLED  /* resumption by ticket, still with ECDHE */
 #define MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE  /* RFC 8446 D.4: what middleboxes expect */
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE       /* TLS 1.3 in mbedTLS 3.6 needs it */
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED

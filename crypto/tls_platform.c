@@ -46,9 +46,16 @@ void np_tls_exit(int status)
     panic("mbedTLS's allocator found its arena corrupted (%d)", status);
 }
 
+/*
+ * Seconds since 1970 (UTC). An unusable clock (walltime_now() < 0) reads as 1970: mbedTLS 3.6
+ * fails a certificate check outright when it cannot read the time, and a connection gets this
+ * far without a clock only under insecure (tls.c), whose warning then says "not yet valid".
+ */
 long long np_tls_time(long long *t)
 {
     long long now = walltime_now();
+    if (now < 0)
+        now = 0;
     if (t)
         *t = now;
     return now;

@@ -90,6 +90,7 @@ struct handshake {
     char issuer[128];           /* the issuer nobody vouches for (top of the chain) */
     char not_before[24], not_after[24];
     int alert;                  /* a fatal alert the server sent, or -1 */
+    const struct altcp_pcb *pcb;    /* the connection (only compared: TLS 1.3 tickets) */
     uint64_t t0;
 };
 static struct handshake hs, hs_aux;
@@ -210,6 +211,24 @@ static int load_roots(size_t *ok, size_t *skipped)
     return 0;
 }
 
+/* Keeps the session of the HTTP client's connection to h's server for its next connection. */
+static void keep_session(const struct handshake *h, mbedtls_ssl_context *ssl)
+{
+    mbedtls_ssl_session_free(&saved.s);
+    mbedtls_ssl_session_init(&saved.s);
+    saved.have = mbedtls_ssl_get_session(ssl, &saved.s) == 0;
+    np_strlcpy(saved.host, h->host, sizeof(saved.host));
+    saved.port = h->port;
+}
+
+/* A TLS 1.3 server sent a ticket on pcb (after the handshake): its session can resume now. */
+static void keep_ticket(struct altcp_pcb *pcb)
+{
+    mbedtls_ssl_context *ssl = altcp_tls_context(pcb);
+    if (ssl && pcb == hs.pcb && !trust.insecure)
+        keep_session(&hs, ssl);
+}
+
 /* Once: arena, random generator, roots, policy. */
 static int tls_init(enum np_exit *status, char *msg, size_t cap)
 {
@@ -239,7 +258,13 @@ static int tls_init(enum np_exit *status, char *msg, size_t cap)
     mbedtls_ssl_conf_authmode(c, trust.insecure ? MBEDTLS_SSL_VERIFY_OPTIONAL : MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_min_tls_version(c, MBEDTLS_SSL_VERSION_TLS1_2);
     mbedtls_ssl_conf_max_tls_version(c, MBEDTLS_SSL_VERSION_TLS1_3);
-    mbedtls_ssl_conf_tls13_key_exchange_modes(c, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL);
+    /* TLS 1.3: a full handshake with ECDHE, or a resumption by ticket still with ECDHE
+       (psk_dhe_ke, RFC 8446 4.2.9): forward secrecy either way. Tickets come after the
+       handshake; lwIP hands each up to keep_ticket (patches/lwip/0006). */
+    mbedtls_ssl_conf_tls13_key_exchange_modes(c, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL |
+                                                 MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL);
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(c, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+    altcp_tls_config_new_ticket_fn(config, keep_ticket);
     mbedtls_ssl_conf_sig_algs(c, sig_algs);
     bool aesni = tls_platform_aesni();
     mbedtls_ssl_conf_ciphersuites(c, aesni ? suites_aesni : suites_soft);
@@ -279,6 +304,7 @@ static struct altcp_pcb *open_with(struct handshake *h, struct altcp_pcb *inner,
         np_snprintf(msg, cap, "no memory for a TLS connection");
         return NULL;
     }
+    h->pcb = pcb;
     mbedtls_ssl_context *ssl = altcp_tls_context(pcb);
     /* SNI and mbedTLS's own DNS-name check; RFC 6066 3: no SNI for an address, whose check is
        verify_cb's. mbedTLS 3.6 fails a verified handshake whose host name was never set: NULL
@@ -420,14 +446,8 @@ void tls_connected(struct altcp_pcb *pcb)
                  r != TLS_OK ? "; it would have failed: " : "", r != TLS_OK ? tls_reason_text(r) : "");
         return;     /* and nothing of an unchecked server is kept for later */
     }
-    /* TLS 1.2 sessions are kept for the next connection to the same server (ticket or ID).
-       A TLS 1.3 session would need the ticket the server sends after the handshake, which
-       mbedTLS 3.6 drops unless asked (and lwIP's read loop would then have to hand it up):
-       TLS 1.3 reconnects make a full handshake. */
-    mbedtls_ssl_session_free(&saved.s);
-    mbedtls_ssl_session_init(&saved.s);
-    saved.have = mbedtls_ssl_get_version_number(ssl) == MBEDTLS_SSL_VERSION_TLS1_2 &&
-                 mbedtls_ssl_get_session(ssl, &saved.s) == 0;
-    np_strlcpy(saved.host, hs.host, sizeof(saved.host));
-    saved.port = hs.port;
+    /* A TLS 1.2 session is kept now for the next connection to the same server (ticket or
+       ID); a TLS 1.3 one when its ticket comes (keep_ticket). */
+    if (mbedtls_ssl_get_version_number(ssl) == MBEDTLS_SSL_VERSION_TLS1_2)
+        keep_session(&hs, ssl);
 }
