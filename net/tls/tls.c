@@ -55,21 +55,6 @@ static const int suites_soft[] = {
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, 0,
 };
 
-/*
- * Signature algorithms offered (RFC 8446 4.2.3, RFC 5246 7.4.1.4.1), RSA PKCS#1 v1.5 before
- * RSA-PSS: one ClientHello serves both versions, and mbedTLS 3.6's TLS 1.2 client cannot check
- * a ServerKeyExchange signed with PSS, which OpenSSL servers pick for TLS 1.2 when PSS comes
- * first. TLS 1.3 forbids PKCS#1 v1.5 for the handshake signature, so a TLS 1.3 server with an
- * RSA key still picks PSS from further down.
- */
-static const uint16_t sig_algs[] = {
-    MBEDTLS_TLS1_3_SIG_ECDSA_SECP256R1_SHA256, MBEDTLS_TLS1_3_SIG_ECDSA_SECP384R1_SHA384,
-    MBEDTLS_TLS1_3_SIG_ECDSA_SECP521R1_SHA512,
-    MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA256, MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384, MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA512,
-    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA256, MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA384,
-    MBEDTLS_TLS1_3_SIG_RSA_PSS_RSAE_SHA512, MBEDTLS_TLS1_3_SIG_NONE,
-};
-
 static struct tls_trust trust;
 static struct altcp_tls_config *config;
 static mbedtls_x509_crt roots;
@@ -265,7 +250,6 @@ static int tls_init(enum np_exit *status, char *msg, size_t cap)
                                                  MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL);
     mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(c, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
     altcp_tls_config_new_ticket_fn(config, keep_ticket);
-    mbedtls_ssl_conf_sig_algs(c, sig_algs);
     bool aesni = tls_platform_aesni();
     mbedtls_ssl_conf_ciphersuites(c, aesni ? suites_aesni : suites_soft);
     mbedtls_ssl_session_init(&saved.s);
