@@ -21,10 +21,10 @@
 #include "mbedtls/platform.h"
 #include "mbedtls/ssl.h"
 #include "mbedtls/version.h"
-#include "psa/crypto.h"
 #include "mbedtls/x509_crt.h"
 #include "net/tls/ca_roots.h"
 #include "net/tls/tls_check.h"
+#include "psa/crypto.h"
 
 #define TLS_ARENA_BYTES (2u << 20)  /* ~400 KiB of parsed roots, a handshake, 20 KiB of records */
 #define NAMES_MAX       200
@@ -206,11 +206,15 @@ static void keep_session(const struct handshake *h, mbedtls_ssl_context *ssl)
     saved.port = h->port;
 }
 
-/* A TLS 1.3 server sent a ticket on pcb (after the handshake): its session can resume now. */
+/*
+ * A TLS 1.3 server sent a ticket on pcb (after the handshake): its session can resume now.
+ * Only the HTTP client's connection keeps one; the notifier's pcb may sit where a closed
+ * connection of the client's was.
+ */
 static void keep_ticket(struct altcp_pcb *pcb)
 {
     mbedtls_ssl_context *ssl = altcp_tls_context(pcb);
-    if (ssl && pcb == hs.pcb && !trust.insecure)
+    if (ssl && pcb == hs.pcb && pcb != hs_aux.pcb && !trust.insecure)
         keep_session(&hs, ssl);
 }
 
