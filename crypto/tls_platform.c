@@ -8,10 +8,11 @@
 #include "kernel/kmem.h"
 #include "kernel/string.h"
 #include "kernel/walltime.h"
-#include "mbedtls/aesni.h"
+#include "aesni.h"   /* mbedTLS 3: library/aesni.h, internal */
 #include "mbedtls/entropy.h"
-#include "mbedtls/entropy_poll.h"
+#include "entropy_poll.h"  /* mbedTLS 3: library/, mbedtls_hardware_poll */
 #include "mbedtls/memory_buffer_alloc.h"
+#include "mbedtls/platform_time.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/sha256.h"
 
@@ -45,12 +46,25 @@ void np_tls_exit(int status)
     panic("mbedTLS's allocator found its arena corrupted (%d)", status);
 }
 
+/*
+ * Seconds since 1970 (UTC). An unusable clock (walltime_now() < 0) reads as 1970: mbedTLS 3.6
+ * fails a certificate check outright when it cannot read the time, and a connection gets this
+ * far without a clock only under insecure (tls.c), whose warning then says "not yet valid".
+ */
 long long np_tls_time(long long *t)
 {
     long long now = walltime_now();
+    if (now < 0)
+        now = 0;
     if (t)
         *t = now;
     return now;
+}
+
+/* Milliseconds on a clock that never goes back: TLS 1.3 ticket ages (RFC 8446 4.6.1). */
+mbedtls_ms_time_t mbedtls_ms_time(void)
+{
+    return (mbedtls_ms_time_t)clock_ms();
 }
 
 struct tm *mbedtls_platform_gmtime_r(const mbedtls_time_t *tt, struct tm *tm_buf)
@@ -81,7 +95,7 @@ int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t 
     (void)data;
     *olen = 0;
     mbedtls_sha256_init(&h);
-    mbedtls_sha256_starts_ret(&h, 0);
+    mbedtls_sha256_starts(&h, 0);
     while (have < SEED_BITS) {
         size_t bits;
         /* Bound: at the lowest estimate (1/16 bit per byte) 256 bits take 4096 chunks. */
@@ -89,10 +103,10 @@ int mbedtls_hardware_poll(void *data, unsigned char *output, size_t len, size_t 
             mbedtls_sha256_free(&h);
             return MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
         }
-        mbedtls_sha256_update_ret(&h, raw, sizeof(raw));
+        mbedtls_sha256_update(&h, raw, sizeof(raw));
         have += bits;
     }
-    mbedtls_sha256_finish_ret(&h, digest);
+    mbedtls_sha256_finish(&h, digest);
     mbedtls_sha256_free(&h);
     *olen = len < sizeof(digest) ? len : sizeof(digest);
     NP_STRFN(memcpy)(output, digest, *olen);

@@ -20,9 +20,11 @@
 #include "mbedtls/oid.h"
 #include "mbedtls/platform.h"
 #include "mbedtls/ssl.h"
+#include "mbedtls/version.h"
 #include "mbedtls/x509_crt.h"
 #include "net/tls/ca_roots.h"
 #include "net/tls/tls_check.h"
+#include "psa/crypto.h"
 
 #define TLS_ARENA_BYTES (2u << 20)  /* ~400 KiB of parsed roots, a handshake, 20 KiB of records */
 #define NAMES_MAX       200
@@ -36,13 +38,18 @@ _Static_assert(TLS_BAD_EXPIRED == MBEDTLS_X509_BADCERT_EXPIRED && TLS_BAD_NAME =
 /* Prototype from our lwIP patch (patches/lwip/0001). */
 mbedtls_ssl_config *altcp_tls_config_mbedtls(struct altcp_tls_config *config);
 
-/* AES-GCM first where AES-NI makes it cheap, else ChaCha20-Poly1305 (fast in software). */
+/*
+ * AES-GCM first where AES-NI makes it cheap, else ChaCha20-Poly1305 (fast in software). TLS
+ * 1.3's suites (RFC 8446 B.4) lead: the handshake picks 1.3 when the server speaks it.
+ */
 static const int suites_aesni[] = {
+    MBEDTLS_TLS1_3_AES_128_GCM_SHA256, MBEDTLS_TLS1_3_AES_256_GCM_SHA384, MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, 0,
 };
 static const int suites_soft[] = {
+    MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256, MBEDTLS_TLS1_3_AES_128_GCM_SHA256, MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, 0,
@@ -68,6 +75,7 @@ struct handshake {
     char issuer[128];           /* the issuer nobody vouches for (top of the chain) */
     char not_before[24], not_after[24];
     int alert;                  /* a fatal alert the server sent, or -1 */
+    const struct altcp_pcb *pcb;    /* the connection (only compared: TLS 1.3 tickets) */
     uint64_t t0;
 };
 static struct handshake hs, hs_aux;
@@ -139,7 +147,8 @@ static void record_names(struct handshake *h, const mbedtls_x509_crt *crt)
 
 /*
  * Called for each certificate of the chain, the top first and the server's own (depth 0)
- * last. IP hosts are matched here: mbedTLS 2.28 matches DNS names only.
+ * last. IP hosts are matched here (the handshake is told no host name for them: no SNI for an
+ * address, RFC 6066 3), DNS names by mbedTLS.
  */
 static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
@@ -187,6 +196,28 @@ static int load_roots(size_t *ok, size_t *skipped)
     return 0;
 }
 
+/* Keeps the session of the HTTP client's connection to h's server for its next connection. */
+static void keep_session(const struct handshake *h, mbedtls_ssl_context *ssl)
+{
+    mbedtls_ssl_session_free(&saved.s);
+    mbedtls_ssl_session_init(&saved.s);
+    saved.have = mbedtls_ssl_get_session(ssl, &saved.s) == 0;
+    np_strlcpy(saved.host, h->host, sizeof(saved.host));
+    saved.port = h->port;
+}
+
+/*
+ * A TLS 1.3 server sent a ticket on pcb (after the handshake): its session can resume now.
+ * Only the HTTP client's connection keeps one; the notifier's pcb may sit where a closed
+ * connection of the client's was.
+ */
+static void keep_ticket(struct altcp_pcb *pcb)
+{
+    mbedtls_ssl_context *ssl = altcp_tls_context(pcb);
+    if (ssl && pcb == hs.pcb && pcb != hs_aux.pcb && !trust.insecure)
+        keep_session(&hs, ssl);
+}
+
 /* Once: arena, random generator, roots, policy. */
 static int tls_init(enum np_exit *status, char *msg, size_t cap)
 {
@@ -197,6 +228,11 @@ static int tls_init(enum np_exit *status, char *msg, size_t cap)
         return np_snprintf(msg, cap, "no entropy source to make keys with (see the entropy: line)"), -NP_ENODEV;
     if (tls_platform_init(TLS_ARENA_BYTES))
         return np_snprintf(msg, cap, "no memory for TLS"), -NP_ENOMEM;
+    /* TLS 1.3 runs on PSA crypto: its random generator is seeded here, from kernel/entropy.h
+       (mbedtls_hardware_poll) like the one below. */
+    psa_status_t ps = psa_crypto_init();
+    if (ps != PSA_SUCCESS)
+        return np_snprintf(msg, cap, "cannot start PSA crypto (%d)", (int)ps), -NP_EIO;
     config = altcp_tls_create_config_client(NULL, 0);
     if (!config)
         return np_snprintf(msg, cap, "cannot seed the random generator"), -NP_EIO;
@@ -209,17 +245,25 @@ static int tls_init(enum np_exit *status, char *msg, size_t cap)
     mbedtls_ssl_conf_ca_chain(c, &roots, NULL);
     /* Insecure still verifies (OPTIONAL), so the warning can say what would have failed. */
     mbedtls_ssl_conf_authmode(c, trust.insecure ? MBEDTLS_SSL_VERIFY_OPTIONAL : MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_min_version(c, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_min_tls_version(c, MBEDTLS_SSL_VERSION_TLS1_2);
+    mbedtls_ssl_conf_max_tls_version(c, MBEDTLS_SSL_VERSION_TLS1_3);
+    /* TLS 1.3: a full handshake with ECDHE, or a resumption by ticket still with ECDHE
+       (psk_dhe_ke, RFC 8446 4.2.9): forward secrecy either way. Tickets come after the
+       handshake; lwIP hands each up to keep_ticket (patches/lwip/0006). */
+    mbedtls_ssl_conf_tls13_key_exchange_modes(c, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL |
+                                                 MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL);
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(c, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+    altcp_tls_config_new_ticket_fn(config, keep_ticket);
     bool aesni = tls_platform_aesni();
     mbedtls_ssl_conf_ciphersuites(c, aesni ? suites_aesni : suites_soft);
     mbedtls_ssl_session_init(&saved.s);
     if (trust.ca_only)
-        log_info("tls: trusting only ca=%s; AES-NI %s; ready in %llu ms\n", trust.ca_name, aesni ? "yes" : "no",
-                 (unsigned long long)(clock_ms() - t0));
+        log_info("tls: trusting only ca=%s; mbedTLS %s, TLS 1.3 and 1.2; AES-NI %s; ready in %llu ms\n",
+                 trust.ca_name, MBEDTLS_VERSION_STRING, aesni ? "yes" : "no", (unsigned long long)(clock_ms() - t0));
     else
-        log_info("tls: %zu built-in roots from %s loaded (%zu skipped: algorithms this build lacks); AES-NI %s; "
-                 "ready in %llu ms\n", ok, ca_roots_source, skipped, aesni ? "yes" : "no",
-                 (unsigned long long)(clock_ms() - t0));
+        log_info("tls: %zu built-in roots from %s loaded (%zu skipped: algorithms this build lacks); mbedTLS %s, "
+                 "TLS 1.3 and 1.2; AES-NI %s; ready in %llu ms\n", ok, ca_roots_source, skipped,
+                 MBEDTLS_VERSION_STRING, aesni ? "yes" : "no", (unsigned long long)(clock_ms() - t0));
     return 0;
 }
 
@@ -248,10 +292,12 @@ static struct altcp_pcb *open_with(struct handshake *h, struct altcp_pcb *inner,
         np_snprintf(msg, cap, "no memory for a TLS connection");
         return NULL;
     }
+    h->pcb = pcb;
     mbedtls_ssl_context *ssl = altcp_tls_context(pcb);
-    /* SNI and mbedTLS's own DNS-name check; RFC 6066 3: no SNI for an address. */
-    if (!h->host_is_ip)
-        mbedtls_ssl_set_hostname(ssl, host);
+    /* SNI and mbedTLS's own DNS-name check; RFC 6066 3: no SNI for an address, whose check is
+       verify_cb's. mbedTLS 3.6 fails a verified handshake whose host name was never set: NULL
+       says so on purpose. */
+    mbedtls_ssl_set_hostname(ssl, h->host_is_ip ? NULL : host);
     mbedtls_ssl_set_verify(ssl, verify_cb, h);
     if (saved.have && saved.port == port && !NP_STRFN(strcmp)(saved.host, host))
         mbedtls_ssl_set_session(ssl, &saved.s);
@@ -305,8 +351,10 @@ int tls_start(struct altcp_pcb *pcb, altcp_connected_fn connected)
 static void note_error(struct handshake *h, struct altcp_pcb *pcb)
 {
     mbedtls_ssl_context *ssl = pcb ? altcp_tls_context(pcb) : NULL;
-    if (ssl && ssl->in_msg && ssl->in_msgtype == MBEDTLS_SSL_MSG_ALERT && ssl->in_msg[0] == MBEDTLS_SSL_ALERT_LEVEL_FATAL)
-        h->alert = ssl->in_msg[1];
+    /* mbedTLS 3 has no accessor for a received alert: its last record, read through MBEDTLS_PRIVATE. */
+    if (ssl && ssl->MBEDTLS_PRIVATE(in_msg) && ssl->MBEDTLS_PRIVATE(in_msgtype) == MBEDTLS_SSL_MSG_ALERT &&
+        ssl->MBEDTLS_PRIVATE(in_msg)[0] == MBEDTLS_SSL_ALERT_LEVEL_FATAL)
+        h->alert = ssl->MBEDTLS_PRIVATE(in_msg)[1];
 }
 
 void tls_note_error(struct altcp_pcb *pcb)
@@ -323,7 +371,7 @@ static const char *alert_name(int a)
 {
     switch (a) {
     case MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE: return "handshake failure: no cipher suite or group in common";
-    case MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION: return "protocol version: the server does not speak TLS 1.2";
+    case MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION: return "protocol version: the server speaks neither TLS 1.3 nor 1.2";
     case MBEDTLS_SSL_ALERT_MSG_UNRECOGNIZED_NAME: return "unrecognized name: the server has no site of that name";
     case MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY: return "insufficient security";
     case MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR: return "internal error";
@@ -386,9 +434,8 @@ void tls_connected(struct altcp_pcb *pcb)
                  r != TLS_OK ? "; it would have failed: " : "", r != TLS_OK ? tls_reason_text(r) : "");
         return;     /* and nothing of an unchecked server is kept for later */
     }
-    mbedtls_ssl_session_free(&saved.s);
-    mbedtls_ssl_session_init(&saved.s);
-    saved.have = mbedtls_ssl_get_session(ssl, &saved.s) == 0;
-    np_strlcpy(saved.host, hs.host, sizeof(saved.host));
-    saved.port = hs.port;
+    /* A TLS 1.2 session is kept now for the next connection to the same server (ticket or
+       ID); a TLS 1.3 one when its ticket comes (keep_ticket). */
+    if (mbedtls_ssl_get_version_number(ssl) == MBEDTLS_SSL_VERSION_TLS1_2)
+        keep_session(&hs, ssl);
 }

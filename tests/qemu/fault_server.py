@@ -100,7 +100,7 @@ class FaultServer:
     """The server, running in threads from start() to close(); also a context manager."""
 
     def __init__(self, image, mode="normal", count=1, at=None, path=PATH, seed=1, validators=True,
-                 location=None, auth=None, mirror=False, files=None, tls=None):
+                 location=None, auth=None, mirror=False, files=None, tls=None, tls_max=None):
         self.image = image
         self.mode, _, code = mode.partition(":")
         if self.mode not in MODES or (self.mode in ARG_MODES) != bool(code):
@@ -133,6 +133,8 @@ class FaultServer:
             import ssl
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(*tls)
+            if tls_max == "1.2":    # Python's default speaks TLS 1.3; this one stops at 1.2
+                ctx.maximum_version = ssl.TLSVersion.TLSv1_2
             self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)

@@ -81,6 +81,9 @@ SERVERS = {
     "expired": (GOOD_SANS, "20200101000000Z", "20200201000000Z"),
     "future": (GOOD_SANS, "+3650d", "+3660d"),
     "wrongname": ("DNS:other.netplant.test,IP:10.0.2.3", "-1d", "+30d"),
+    # One protocol version only (Debian 12's nginx speaks 1.2 unless told; OpenSSL can do 1.3).
+    "tls13": (GOOD_SANS, "-1d", "+30d", "TLSv1.3"),
+    "tls12": (GOOD_SANS, "-1d", "+30d", "TLSv1.2"),
 }
 
 
@@ -91,10 +94,11 @@ class TlsNginx:
         prefix = os.path.join(workdir, "nginx")
         self.ports = {k: free_port() for k in (*SERVERS, "plain")}
         servers = []
-        for k, (sans, start, end) in SERVERS.items():
+        for k, (sans, start, end, *protocols) in SERVERS.items():
             cert, key = pki.leaf(k, sans, start, end)
+            only = f"    ssl_protocols {protocols[0]};\n" if protocols else ""
             servers.append(f"  server {{ listen 127.0.0.1:{self.ports[k]} ssl; ssl_certificate {qemu.nginx_str(cert)}; "
-                           f"ssl_certificate_key {qemu.nginx_str(key)}; root {qemu.nginx_str(root)};\n"
+                           f"ssl_certificate_key {qemu.nginx_str(key)}; root {qemu.nginx_str(root)};\n{only}"
                            f"    location = /to-http {{ return 302 http://10.0.2.2:{self.ports['plain']}/img.raw; }}\n"
                            f"    location = /old {{ return 302 /img.raw; }}\n  }}\n")
         servers.append(f"  server {{ listen 127.0.0.1:{self.ports['plain']}; root {qemu.nginx_str(root)};\n"
@@ -121,6 +125,9 @@ def case(size=4 * MIB, status="ok", server="good", url="https://10.0.2.2:{port}/
 
 RESUMED = r"tls: TLSv1\.2 \S+ with 10\.0\.2\.2, handshake \d+ ms, session resumed"
 NEW = r"tls: TLSv1\.2 TLS-ECDHE-\S+ with 10\.0\.2\.2, handshake \d+ ms, new session"
+RESUMED13 = r"tls: TLSv1\.3 TLS1-3-\S+ with 10\.0\.2\.2, handshake \d+ ms, session resumed"
+NEW13 = r"tls: TLSv1\.3 TLS1-3-(AES-128-GCM-SHA256|AES-256-GCM-SHA384|CHACHA20-POLY1305-SHA256) with 10\.0\.2\.2, handshake \d+ ms, new session"
+MBEDTLS = r"tls: 142 built-in roots from ca-certificates \S+ loaded \(0 skipped[^)]*\); mbedTLS 3\.6\.\d+, TLS 1\.3 and 1\.2;"
 NOT_WRITTEN = r"nothing written|result=error"
 TOKEN = "Bearer s3cr3t-t0ken"
 HEADERS = f'header="Authorization: {TOKEN}" header="X-Trace: 42"'
@@ -142,8 +149,15 @@ CASES = {
                           r"tls: 142 built-in roots from ca-certificates \S+ loaded")),
     "big-64M": case(size=64 * MIB, timeout=200, cmdline="verify=readback"),
     "chunked": case(server="fault", fault=dict(mode="chunked"), size=3 * MIB + 77),
-    "cut-resume": case(server="fault", fault=dict(mode="cut", count=2, at=MIB + 5000), size=3 * MIB + 1,
+    "cut-resume": case(server="fault", fault=dict(mode="cut", count=2, at=MIB + 5000, tls_max="1.2"), size=3 * MIB + 1,
                        expect=(NEW, RESUMED, r"http: 206 from 10\.0\.2\.2, \d+ bytes from byte 1053576")),
+    # TLS 1.3 resumes by the ticket the server sent after the first handshake (psk_dhe_ke).
+    "cut-resume-tls13": case(server="fault", fault=dict(mode="cut", count=2, at=MIB + 5000), size=3 * MIB + 1,
+                             expect=(NEW13, RESUMED13, r"http: 206 from 10\.0\.2\.2, \d+ bytes from byte 2107152"),
+                             forbid=(r"TLSv1\.2",)),
+    # A server that speaks only TLS 1.3, and one that speaks only TLS 1.2: both install.
+    "tls13-only": case(server="tls13", expect=(NEW13, MBEDTLS), forbid=(r"TLSv1\.2",)),
+    "tls12-only": case(server="tls12", expect=(NEW, MBEDTLS), forbid=(r"TLSv1\.3 ",)),
     "redirect-http-to-https": case(server="plain", url="http://10.0.2.2:{port}/to-https",
                                    expect=(r"http: 301 redirect to https://10\.0\.2\.2:\d+/img\.raw", NEW)),
     "redirect-https-to-http": case(url="https://10.0.2.2:{port}/to-http",

@@ -27,7 +27,7 @@
 #define LWIP_STATS                  0
 #define LWIP_PROVIDE_ERRNO          1
 #define LWIP_SUPPORT_CUSTOM_PBUF    1   /* receive frames in place, in the device's buffers */
-#define DHCP_DOES_ARP_CHECK         0   /* saves ~1 s per lease; a conflict shows up anyway */
+#define LWIP_DHCP_DOES_ACD_CHECK    0   /* lwIP 2.2 (was DHCP_DOES_ARP_CHECK): saves ~1 s per lease */
 #define LWIP_NETIF_HOSTNAME         1
 #define DNS_MAX_SERVERS             2
 #define LWIP_TCP_SACK_OUT           1   /* tell the sender what arrived out of order */
@@ -40,6 +40,7 @@
  */
 #define DHCP_COARSE_TIMER_SECS      1
 #define DHCP_RETRANS_MIN_SECS       5
+#define DHCP_TIMEOUT_SIZE_T         u32_t   /* lwIP 2.2: 1 s ticks of leases of days */
 
 #define MEM_ALIGNMENT               8
 #define MEM_SIZE                    (256 * 1024)
