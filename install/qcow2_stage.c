@@ -135,20 +135,27 @@ static int codec_step(struct qcow2_stage *q, const uint8_t *p, size_t n, size_t 
 }
 
 /* One compressed cluster decodes as its bytes come; whole, it goes to the disk. */
+/* The image's codec ready for a new compressed cluster, decoding into q->cluster from its start. */
+static void codec_reset(struct qcow2_stage *q)
+{
+    if (q->h.compression == QCOW2_COMPRESSION_ZSTD) {
+        ZSTD_DCtx_reset(q->zs, ZSTD_reset_session_only);
+    } else {
+        inflateReset(&q->z);
+        q->z.next_out = q->cluster;
+        q->z.avail_out = (uInt)q->cluster_bytes;
+    }
+    q->z_made = 0;
+}
+
 static int inflate_some(struct qcow2_stage *q, const struct qcow2_ext *e, const uint8_t *p, size_t len,
                         size_t *used)
 {
     const char *why = NULL;
     size_t made;
     if (!q->z_active) {
-        if (q->h.compression == QCOW2_COMPRESSION_ZSTD) {
-            ZSTD_DCtx_reset(q->zs, ZSTD_reset_session_only);
-        } else {
-            inflateReset(&q->z);
-            q->z.next_out = q->cluster;
-            q->z.avail_out = (uInt)q->cluster_bytes;
-        }
-        q->z_in = q->z_made = 0;
+        codec_reset(q);
+        q->z_in = 0;
         q->z_active = true;
     }
     size_t n = e->clen - q->z_in < len ? (size_t)(e->clen - q->z_in) : len;
@@ -350,14 +357,7 @@ static int decode_cluster(struct qcow2_stage *q, const struct qcow2_ext *e, cons
     const char *why = NULL;
     size_t used = 0, made = 0, off = 0;
     int r = 0;
-    if (q->h.compression == QCOW2_COMPRESSION_ZSTD) {
-        ZSTD_DCtx_reset(q->zs, ZSTD_reset_session_only);
-    } else {
-        inflateReset(&q->z);
-        q->z.next_out = q->cluster;
-        q->z.avail_out = (uInt)q->cluster_bytes;
-    }
-    q->z_made = 0;
+    codec_reset(q);
     for (unsigned i = 0; i < DECODE_STEPS && r == 0 && off < e->clen; i++) {
         r = codec_step(q, buf + off, e->clen - off, &used, &made, &why);
         off += used;
