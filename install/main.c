@@ -411,7 +411,8 @@ static void configure_http(void)
         if (c.nheaders == HDROPT_MAX)
             log_err("error: header=: at most %d of them\n", HDROPT_MAX), np_finish(NP_EXIT_USAGE);
         if (err == -NP_EPERM)
-            log_err("error: header= #%u: netplant sets that field itself\n", c.nheaders + 1), np_finish(NP_EXIT_USAGE);
+            log_err("error: header= #%u: netplant sets that field itself (proxy credentials go in proxy=)\n",
+                    c.nheaders + 1), np_finish(NP_EXIT_USAGE);
         if (err)
             log_err("error: header= #%u: want \"Name: value\" (a token name, no control characters)\n",
                     c.nheaders + 1), np_finish(NP_EXIT_USAGE);

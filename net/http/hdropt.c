@@ -28,7 +28,7 @@ bool hdropt_is(const char *line, const char *name)
 int hdropt_check(const char *line)
 {
     static const char *const ours[] = { "Host", "Range", "If-Range", "Connection", "Content-Length",
-                                        "Transfer-Encoding" };
+                                        "Transfer-Encoding", "Proxy-Authorization" };  /* the last: proxy= */
     const char *p = line;
     while (tchar(*p))
         p++;

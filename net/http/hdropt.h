@@ -12,7 +12,8 @@
 /*
  * 0 for "Name: value"; -NP_EINVAL when malformed (empty or non-token name, no ':', control
  * characters), -NP_EPERM for a field netplant sets itself (Host, Range, If-Range, Connection,
- * Content-Length, Transfer-Encoding) and must not be overridden.
+ * Content-Length, Transfer-Encoding; Proxy-Authorization, from proxy=, which inside a CONNECT
+ * tunnel would otherwise reach the origin server) and must not be overridden.
  */
 int hdropt_check(const char *line);
 

@@ -23,6 +23,7 @@ static void test_lines(void)
     CHECK_EQ_I64(hdropt_check("CONNECTION: close"), -NP_EPERM);
     CHECK_EQ_I64(hdropt_check("Content-Length: 0"), -NP_EPERM);
     CHECK_EQ_I64(hdropt_check("Transfer-Encoding: chunked"), -NP_EPERM);
+    CHECK_EQ_I64(hdropt_check("proxy-authorization: Basic eDp5"), -NP_EPERM);
     CHECK_EQ_I64(hdropt_check("Hostname: fine"), 0);
 }
 
