@@ -220,10 +220,7 @@ def main():
     args = qemu.case_args(CASES, __doc__)
     run, c = CASES[args.case]
     res, problems = run(args, c)
-    if res is None:
-        print(problems[0])
-        return SKIP
-    return qemu.report(args.case, res, problems, args.workdir)
+    return qemu.finish(args, res, problems, skip=SKIP, clean=False)
 
 
 if __name__ == "__main__":

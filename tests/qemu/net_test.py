@@ -351,10 +351,7 @@ CASES = {
 def main():
     args = qemu.case_args(CASES, __doc__)
     res, problems, extra = CASES[args.case](args)
-    if res is None:
-        print(problems[0])
-        return SKIP
-    return qemu.report(args.case, res, problems, args.workdir, extra)
+    return qemu.finish(args, res, problems, extra, SKIP, clean=False)
 
 
 if __name__ == "__main__":

@@ -315,10 +315,7 @@ CASES = {"two-machines": two_machines, "disk-after-done": disk_after_done}
 def main():
     args = qemu.case_args(CASES, __doc__)
     res, problems = CASES[args.case](args)
-    if res is None:
-        print(problems[0])
-        return SKIP
-    return qemu.report(args.case, res, problems, args.workdir)
+    return qemu.finish(args, res, problems, skip=SKIP, clean=False)
 
 
 if __name__ == "__main__":

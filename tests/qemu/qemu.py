@@ -132,15 +132,15 @@ def case_args(cases, doc):
     return args
 
 
-def finish(args, res, problems, extra="", skip=77):
+def finish(args, res, problems, extra="", skip=77, clean=True):
     """Ends a suite's case run_case returned: a SKIP line (res None, problems[0] says why) is the
-    skip code; else report(), and on success the disk image and served files are removed (up to
-    320 MiB each: only failures keep theirs)."""
+    skip code; else report(), and with clean, on success the disk image and served files are
+    removed (up to 320 MiB each: only failures keep theirs)."""
     if res is None:
         print(problems[0])
         return skip
     code = report(args.case, res, problems, args.workdir, extra)
-    if code == 0:
+    if code == 0 and clean:
         disk = os.path.join(args.workdir, "disk.img")
         if os.path.exists(disk):
             os.remove(disk)
