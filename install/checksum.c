@@ -19,6 +19,11 @@ void checksum_hash_update(struct checksum_hash *h, const uint8_t *p, size_t len)
     hash_update(&h->ctx, p, len);
 }
 
+void checksum_hash_feed(void *ctx, const uint8_t *p, size_t len)
+{
+    checksum_hash_update(ctx, p, len);
+}
+
 void checksum_hash_finish(struct checksum_hash *h, struct digest *out)
 {
     out->alg = h->alg;

@@ -22,6 +22,8 @@ struct checksum_hash {
 
 void checksum_hash_start(struct checksum_hash *h, enum digest_alg alg);
 void checksum_hash_update(struct checksum_hash *h, const uint8_t *p, size_t len);
+/* The same in the (void *ctx, bytes, len) shape disk_stage_read calls back with (ctx: a checksum_hash). */
+void checksum_hash_feed(void *ctx, const uint8_t *p, size_t len);
 /* Writes the digest (out->alg = h->alg) and ends the hash. */
 void checksum_hash_finish(struct checksum_hash *h, struct digest *out);
 

@@ -326,18 +326,13 @@ static enum np_exit fail_with(enum np_exit status)
     return status;
 }
 
-static void readback_feed(void *ctx, const uint8_t *p, size_t len)
-{
-    checksum_hash_update(ctx, p, len);
-}
-
 /* verify=readback: the image as the disk holds it now, hashed again (want: of those bytes). */
 static int readback(const struct digest *want)
 {
     static struct checksum_hash h;
     struct digest got;
     checksum_hash_start(&h, want->alg);
-    int err = disk_stage_readback(&job.disk, readback_feed, &h);
+    int err = disk_stage_readback(&job.disk, checksum_hash_feed, &h);
     checksum_hash_finish(&h, &got);
     if (err)
         return -1;

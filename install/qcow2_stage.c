@@ -432,11 +432,6 @@ enum np_exit qcow2_stage_map(struct qcow2_stage *q, const char *url, const struc
     return NP_EXIT_OK;
 }
 
-static void hash_feed(void *ctx, const uint8_t *p, size_t len)
-{
-    checksum_hash_update(ctx, p, len);
-}
-
 int qcow2_stage_raw_check(struct qcow2_stage *q, const struct digest *want)
 {
     static struct checksum_hash h;
@@ -444,7 +439,7 @@ int qcow2_stage_raw_check(struct qcow2_stage *q, const struct digest *want)
     char hex[DIGEST_HEX_MAX];
     uint64_t t0 = clock_us();
     checksum_hash_start(&h, DIGEST_SHA256);
-    int err = disk_stage_read(q->disk, 0, q->h.size, hash_feed, &h);
+    int err = disk_stage_read(q->disk, 0, q->h.size, checksum_hash_feed, &h);
     checksum_hash_finish(&h, &got);
     if (err)
         return -1;
@@ -482,7 +477,7 @@ int qcow2_stage_readback(struct qcow2_stage *q)
     for (size_t i = 0; i < q->map.ndata; i++) {
         const struct qcow2_ext *e = &q->map.data[i];
         run_head(&h, e);
-        if (disk_stage_read(q->disk, e->guest, e->guest + e->len, hash_feed, &h))
+        if (disk_stage_read(q->disk, e->guest, e->guest + e->len, checksum_hash_feed, &h))
             return checksum_hash_finish(&h, &got), -1;
     }
     checksum_hash_finish(&h, &got);
