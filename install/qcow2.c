@@ -124,13 +124,19 @@ void qcow2_map_init(struct qcow2_map *m, void *mem, size_t bytes)
     m->zero_cap = n;
 }
 
+/* Whether an uncompressed run (host, guest, len) continues l in the file and the guest, within RUN_MAX. */
+static bool joins(const struct qcow2_ext *l, uint64_t host, uint64_t guest, uint32_t len, uint32_t clen)
+{
+    return l && !clen && !l->clen && l->host + l->len == host && l->guest + l->len == guest && l->len <= RUN_MAX - len;
+}
+
 /* Appends (or merges into the last entry, when it continues it in the file and the guest). */
 static void add_data(struct qcow2_map *m, uint64_t host, uint64_t guest, uint32_t len, uint32_t clen)
 {
     struct qcow2_ext *l = m->ndata ? &m->data[m->ndata - 1] : NULL;
     m->data_bytes += len;
     m->compressed += clen != 0;
-    if (l && !clen && !l->clen && l->host + l->len == host && l->guest + l->len == guest && l->len <= RUN_MAX - len) {
+    if (joins(l, host, guest, len, clen)) {
         l->len += len;
         return;
     }
@@ -248,8 +254,7 @@ static int map_finish(struct qcow2_map *m)
         if (l && (l->clen ? e->host <= l->host : e->host < l->host + l->len))
             return map_bad(m, "two guest clusters share the same bytes of the file (internal snapshots?)",
                            e->guest, e->host);
-        if (l && !l->clen && !e->clen && l->host + l->len == e->host && l->guest + l->len == e->guest &&
-            l->len <= RUN_MAX - e->len)
+        if (joins(l, e->host, e->guest, e->len, e->clen))
             l->len += e->len;
         else
             m->data[k++] = *e;
