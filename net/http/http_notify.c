@@ -375,7 +375,8 @@ int http_notify_start(const char *url, uint32_t timeout_ms)
         return -NP_EOVERFLOW;
     if (err || http_config_has_auth(nt.cfg.headers, nt.cfg.nheaders))
         nt.creds[0] = '\0';    /* an Authorization header= replaces the URL's credentials */
-    if (build_request("") + BODY_ROOM > sizeof(nt.req) || !build_request(""))
+    size_t head = build_request("");
+    if (!head || head + BODY_ROOM > sizeof(nt.req))
         return -NP_EOVERFLOW;
     np_strlcpy(nt.url_text, urlmask_str(url), sizeof(nt.url_text));
     nt.timeout_ms = timeout_ms;
