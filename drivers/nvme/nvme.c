@@ -203,7 +203,8 @@ static int nvme_poll(struct blkdev *bd)
             char st[40];
             nvme_status_format(cqe.status, st, sizeof(st));
             log_warn("nvme: %s: %s at byte %llu failed: %s\n", bd->name,
-                     r->op == BLK_READ ? "read" : r->op == BLK_WRITE ? "write" : "flush",
+                     r->op == BLK_READ ? "read" : r->op == BLK_WRITE ? "write"
+                                                 : r->op == BLK_WRITE_ZEROES ? "write zeroes" : "flush",
                      (unsigned long long)r->offset, st);
         }
         if (r->done)
