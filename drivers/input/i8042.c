@@ -73,18 +73,23 @@ static int kbd_poll(void *ctx, uint64_t now_us)
 
 static const struct input_source kbd_source = { kbd_poll, NULL };
 
+/* Drops what the controller holds for us (at most FLUSH_MAX bytes: a stuck OBF cannot hang us). */
+static void flush_output(void)
+{
+    for (unsigned i = 0; i < FLUSH_MAX && (inb(I8042_STATUS) & ST_OBF); i++)
+        (void)inb(I8042_DATA);
+}
+
 int i8042_init(void)
 {
     /* Nothing decodes the port where there is no controller: it reads all ones. */
     if (inb(I8042_STATUS) == 0xFF)
         return -NP_ENODEV;
-    for (unsigned i = 0; i < FLUSH_MAX && (inb(I8042_STATUS) & ST_OBF); i++)
-        (void)inb(I8042_DATA);
+    flush_output();
     int err = config_rewrite();
     if (err)
         return err;
-    for (unsigned i = 0; i < FLUSH_MAX && (inb(I8042_STATUS) & ST_OBF); i++)
-        (void)inb(I8042_DATA);
+    flush_output();
     ps2kbd_init(&kbd);
     return input_register(&kbd_source);
 }
