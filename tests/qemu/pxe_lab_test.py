@@ -65,8 +65,10 @@ def lab_up(ns):
         sh("ip", "link", "set", f"tap{i}", "up", ns=ns)
 
 
-def dnsmasq_conf(work, tree):
-    """Paths in double quotes: dnsmasq's file syntax then keeps blanks, ',' and '#' in them."""
+def dnsmasq_conf(work, tree, boot):
+    """dnsmasq's configuration for the lab: DHCP and TFTP from tree, then boot, the lines that say
+    who gets which boot file. Paths in double quotes: dnsmasq's file syntax then keeps blanks,
+    ',' and '#' in them."""
     path = os.path.join(work, "dnsmasq.conf")
     with open(path, "w") as f:
         f.write(f"""port=0
@@ -77,13 +79,17 @@ dhcp-range=192.0.2.100,192.0.2.150,1h
 dhcp-leasefile="{work}/leases"
 enable-tftp
 tftp-root="{tree}"
-dhcp-match=set:efi,option:client-arch,7
+{boot}log-dhcp
+""")
+    return path
+
+
+# Every machine gets the installer, BIOS or UEFI by its client architecture (option 93).
+PXE_BOOT = """dhcp-match=set:efi,option:client-arch,7
 dhcp-match=set:efi,option:client-arch,9
 dhcp-boot=tag:!efi,boot/grub/i386-pc/core.0
 dhcp-boot=tag:efi,boot/grub/x86_64-efi/core.efi
-log-dhcp
-""")
-    return path
+"""
 
 
 def prepare(args, work):
@@ -122,7 +128,7 @@ def vm_argv(work, i, name, machine, uefi, mac):
 def run_lab(args, ns, work):
     tree, www, images = prepare(args, work)
     lab_up(ns)
-    procs = [subprocess.Popen(["ip", "netns", "exec", ns, "dnsmasq", "--no-daemon", "-C", dnsmasq_conf(work, tree)],
+    procs = [subprocess.Popen(["ip", "netns", "exec", ns, "dnsmasq", "--no-daemon", "-C", dnsmasq_conf(work, tree, PXE_BOOT)],
                               stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "dnsmasq.log"), "w")),
              subprocess.Popen(["ip", "netns", "exec", ns, sys.executable, "-m", "http.server", "--bind", SERVER,
                                str(HTTP_PORT), "--directory", www],
@@ -194,26 +200,14 @@ BOOT_MARK = "demo image: booted from the disk netplant installed"
 LOOP_RATE = 512 << 10   # bytes/s the images are served at: a 2 MiB install takes 4 s, time for progress reports
 
 
-def loop_dnsmasq_conf(work, tree, hosts):
+def loop_boot(hosts):
     """The README's pattern: machines dnsmasq has tagged installed (a line per MAC in hosts,
     written by the report server) get no boot file, everyone else the installer."""
-    path = os.path.join(work, "dnsmasq.conf")
-    with open(path, "w") as f:
-        f.write(f"""port=0
-interface=br0
-bind-interfaces
-no-ping
-enable-ra
+    return f"""enable-ra
 dhcp-range=::,constructor:br0,ra-only
-dhcp-range=192.0.2.100,192.0.2.150,1h
-dhcp-leasefile={work}/leases
-enable-tftp
-tftp-root={tree}
-dhcp-hostsdir={hosts}
+dhcp-hostsdir="{hosts}"
 dhcp-boot=tag:!installed,boot/grub/i386-pc/core.0
-log-dhcp
-""")
-    return path
+"""
 
 
 def loop_prepare(args, work):
@@ -297,7 +291,7 @@ def disk_after_done(args):
     if os.path.exists(posts):
         os.remove(posts)
     with NetLab("loop", work, taps=len(LOOP_MACHINES)) as lab:
-        lab.spawn(["dnsmasq", "--no-daemon", "-C", loop_dnsmasq_conf(work, tree, hosts)], "dnsmasq.log")
+        lab.spawn(["dnsmasq", "--no-daemon", "-C", dnsmasq_conf(work, tree, loop_boot(hosts))], "dnsmasq.log")
         srv = lab.spawn([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "report_server.py"),
                          "--bind", SERVER, "--port", str(HTTP_PORT), "--root", www, "--posts", posts,
                          "--hostsdir", hosts, "--rate", str(LOOP_RATE)], "report_server.err")
