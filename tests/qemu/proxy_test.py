@@ -39,21 +39,17 @@ class Origins:
 
     def __init__(self, workdir, root, pki):
         prefix = os.path.join(workdir, "nginx")
-        os.makedirs(os.path.join(prefix, "tmp"), exist_ok=True)
         self.tls, self.plain = free_port(), free_port()
         cert, key = pki.leaf("origin", SANS)
-        temps = "".join(f"  {k}_temp_path {prefix}/tmp/{k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-        conf = os.path.join(prefix, "nginx.conf")
-        with open(conf, "w") as f:
-            f.write(f"daemon off;\nmaster_process off;\nworker_processes 1;\npid {prefix}/nginx.pid;\n"
-                    f"error_log {prefix}/error.log info;\nevents {{ worker_connections 64; }}\n"
-                    f"http {{\n  access_log {prefix}/access.log;\n{temps}  default_type application/octet-stream;\n"
-                    f"  server {{ listen 127.0.0.1:{self.tls} ssl; ssl_certificate {cert}; ssl_certificate_key {key};\n"
-                    f"    root {root};\n"
-                    f"    location = /to-http {{ return 302 http://127.0.0.1:{self.plain}/img.raw; }}\n  }}\n"
-                    f"  server {{ listen 127.0.0.1:{self.plain}; root {root};\n"
-                    f"    location = /to-https {{ return 301 https://127.0.0.1:{self.tls}/img.raw; }}\n"
-                    f"    location = /done {{ return 204; }}\n  }}\n}}\n")
+        q = qemu.nginx_str
+        conf = qemu.nginx_conf(prefix,
+                               f"  server {{ listen 127.0.0.1:{self.tls} ssl; ssl_certificate {q(cert)};"
+                               f" ssl_certificate_key {q(key)};\n"
+                               f"    root {q(root)};\n"
+                               f"    location = /to-http {{ return 302 http://127.0.0.1:{self.plain}/img.raw; }}\n  }}\n"
+                               f"  server {{ listen 127.0.0.1:{self.plain}; root {q(root)};\n"
+                               f"    location = /to-https {{ return 301 https://127.0.0.1:{self.tls}/img.raw; }}\n"
+                               f"    location = /done {{ return 204; }}\n  }}\n")
         self.access = os.path.join(prefix, "access.log")
         self.proc = qemu.start_nginx(NGINX, prefix, conf, self.plain)
 
